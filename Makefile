@@ -1,0 +1,57 @@
+# Jingchu: `make demo` starts the platform from nothing; `make test` is the whole quality gate.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements/lock.txt pyproject.toml | cksum | cut -d' ' -f1)
+DEMO_ENV := JINGCHU_DEMO=true JINGCHU_DATABASE_URL=sqlite:///var/jingchu.sqlite3
+PYTEST_ARGS ?= -n 2
+
+.PHONY: demo test install lint typecheck migrations-check openapi-check pytest openapi lock messages
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(DEMO_ENV) $(BIN)/jingchu migrate --noinput
+	$(DEMO_ENV) $(BIN)/jingchu demo
+	$(DEMO_ENV) $(BIN)/jingchu serve --port $(PORT)
+
+test: lint typecheck migrations-check openapi-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	JINGCHU_SECRET_KEY=typecheck JINGCHU_SM4_KEY=00000000000000000000000000000000 \
+	JINGCHU_BLIND_INDEX_KEY=typecheck $(BIN)/mypy jingchu
+
+migrations-check: $(STAMP)
+	JINGCHU_SECRET_KEY=check JINGCHU_SM4_KEY=00000000000000000000000000000000 \
+	JINGCHU_BLIND_INDEX_KEY=check JINGCHU_DATABASE_URL=sqlite:///var/check.sqlite3 \
+	$(BIN)/jingchu makemigrations --check --dry-run
+
+openapi-check: $(STAMP)
+	JINGCHU_SECRET_KEY=check JINGCHU_SM4_KEY=00000000000000000000000000000000 \
+	JINGCHU_BLIND_INDEX_KEY=check $(BIN)/jingchu openapi --check docs/openapi.json
+
+openapi: $(STAMP)
+	JINGCHU_SECRET_KEY=check JINGCHU_SM4_KEY=00000000000000000000000000000000 \
+	JINGCHU_BLIND_INDEX_KEY=check $(BIN)/jingchu openapi --write docs/openapi.json
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+messages: $(STAMP)
+	cd jingchu && JINGCHU_DEMO=true ../$(BIN)/jingchu makemessages -l zh_Hans --no-obsolete \
+		--ignore 'tests/*' && JINGCHU_DEMO=true ../$(BIN)/jingchu compilemessages -l zh_Hans
+
+lock:
+	uv pip compile pyproject.toml --extra dev -p 3.11 --generate-hashes --no-header \
+		-o requirements/lock.txt

@@ -1,0 +1,105 @@
+"""Every setting of the platform, declared once: name, type, default, one line of documentation.
+
+Settings come only from environment variables. `jingchu config` prints this table with the values
+in force (secrets hidden). Nothing here reads a file, so a deployment is described by its
+environment alone.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the platform refuses to start."""
+
+
+def _bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _list(raw: str) -> list[str]:
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    parse: Callable[[str], Any]
+    default: str | None
+    doc: str
+    secret: bool = False
+
+    @property
+    def type_name(self) -> str:
+        return {_bool: "bool", _list: "list", int: "int", str: "str"}.get(self.parse, "str")
+
+    def raw(self) -> str | None:
+        return os.environ.get(self.name, self.default)
+
+    def value(self) -> Any:
+        raw = self.raw()
+        if raw is None:
+            return None
+        try:
+            return self.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{self.name}: {exc}") from exc
+
+
+OPTIONS: list[Option] = [
+    Option("JINGCHU_DEMO", _bool, "false",
+           "Embedded demo mode: generates local secrets under JINGCHU_VAR_DIR if none are given."),
+    Option("JINGCHU_DEBUG", _bool, "false", "Django debug pages. Never on in production."),
+    Option("JINGCHU_SECRET_KEY", str, None,
+           "Django secret key; required unless JINGCHU_DEMO is on.", secret=True),
+    Option("JINGCHU_VAR_DIR", str, "var", "Directory for the SQLite file, demo keys and media."),
+    Option("JINGCHU_DATABASE_URL", str, "sqlite:///var/jingchu.sqlite3",
+           "Database URL: sqlite:///path or postgres://user@host:port/name."),
+    Option("JINGCHU_REDIS_URL", str, "",
+           "Redis URL for Celery and the cache; empty runs background tasks in-process."),
+    Option("JINGCHU_TASKS_EAGER", _bool, "",
+           "Run Celery tasks in-process; defaults to on when JINGCHU_REDIS_URL is empty."),
+    Option("JINGCHU_ALLOWED_HOSTS", _list, "127.0.0.1,localhost",
+           "Comma-separated host names the site answers to."),
+    Option("JINGCHU_CSRF_TRUSTED_ORIGINS", _list, "", "Comma-separated trusted origins for CSRF."),
+    Option("JINGCHU_HTTPS", _bool, "false",
+           "Behind HTTPS: secure cookies, HSTS and redirect to https."),
+    Option("JINGCHU_SM4_KEY", str, None,
+           "128-bit SM4 key (32 hex digits) encrypting personal data at rest.", secret=True),
+    Option("JINGCHU_BLIND_INDEX_KEY", str, None,
+           "Key of the keyed SM3 hash (blind index) beside encrypted fields.", secret=True),
+    Option("JINGCHU_OIDC_RSA_KEY", str, "",
+           "PEM RSA private key signing OpenID Connect ID tokens.", secret=True),
+    Option("JINGCHU_LOGIN_MAX_FAILURES", int, "5", "Failed logins before an account is locked."),
+    Option("JINGCHU_LOGIN_LOCK_MINUTES", int, "15", "How long a locked account stays locked."),
+    Option("JINGCHU_SESSION_AGE", int, "28800", "Session lifetime in seconds."),
+    Option("JINGCHU_EMAIL_BACKEND", str, "django.core.mail.backends.console.EmailBackend",
+           "Django e-mail backend used by the notification outbox."),
+    Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
+]
+
+_BY_NAME = {opt.name: opt for opt in OPTIONS}
+
+
+def get(name: str) -> Any:
+    """The parsed value of one declared option."""
+    return _BY_NAME[name].value()
+
+
+def describe() -> list[tuple[str, str, str, str, str]]:
+    """(name, type, default, value shown, doc) for `jingchu config`; secrets are hidden."""
+    rows = []
+    for opt in OPTIONS:
+        raw = opt.raw()
+        shown = "(unset)" if raw is None else ("****" if opt.secret and raw else raw)
+        rows.append((opt.name, opt.type_name, opt.default or "", shown, opt.doc))
+    return rows

@@ -1,0 +1,53 @@
+"""Shared fixtures: the test database gets Hubei's regions and the calendar once per session."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+from jingchu.core import calendar
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    from jingchu.core.calendar_data import load_calendar_files
+    from jingchu.core.regions import load_regions
+
+    with django_db_blocker.unblock():
+        load_regions()
+        load_calendar_files()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    calendar.clear_cache()
+    yield
+    calendar.clear_cache()
+
+
+@pytest.fixture
+def demo_orgs(db: Any) -> dict[str, Any]:
+    from jingchu.core.demo import load_organizations
+
+    return load_organizations()
+
+
+@pytest.fixture
+def demo_world(demo_orgs: dict[str, Any]) -> dict[str, Any]:
+    """Demo organizations and personas, as `make demo` loads them."""
+    from jingchu.identity.demo import load_personas
+
+    load_personas(demo_orgs)
+    return demo_orgs
+
+
+def is_postgres() -> bool:
+    return bool(settings.DATABASES["default"]["ENGINE"].endswith("postgresql"))
+
+
+def redis_url() -> str | None:
+    return os.environ.get("JINGCHU_TEST_REDIS_URL") or None

@@ -1,0 +1,44 @@
+"""The one helper every action calls to write an AuditEvent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+from jingchu.core.middleware import current_context
+from jingchu.core.models import AuditEvent
+
+
+def _object_ref(obj: models.Model | None) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    # Objects are referred to by their opaque uid where they have one, never by a sequential key.
+    ident = getattr(obj, "uid", None) or getattr(obj, "code", None) or obj.pk
+    return obj._meta.label_lower, str(ident), str(obj)[:200]
+
+
+def record(
+    action: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    *,
+    actor_label: str = "",
+) -> AuditEvent:
+    """Write one AuditEvent. Call it inside the action's transaction so both commit or neither."""
+    ctx = current_context()
+    user: Any = actor if (actor is not None and actor.is_authenticated) else None
+    object_type, object_id, object_label = _object_ref(obj)
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=actor_label or (user.get_username() if user else "anonymous"),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        source_ip=ctx.source_ip if ctx else None,
+        user_agent=ctx.user_agent if ctx else "",
+        details=details or {},
+    )

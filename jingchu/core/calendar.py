@@ -1,0 +1,88 @@
+"""Working-day arithmetic on the official calendar (工作日历).
+
+A day is a working day when it is Monday–Friday and not a public holiday, or when it is a
+make-up working day (调休). Deadlines count whole working days after the start day: the start
+day itself never counts, so `add_working_days(d, 1)` is the next working day after `d`, and
+`working_days_between(d, add_working_days(d, n)) == n` for every n ≥ 0.
+
+Years not loaded fall back to the weekend rule and are reported as provisional.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from functools import lru_cache
+
+from jingchu.core.choices import DayKind
+from jingchu.core.models import CalendarDay, CalendarYear
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+# Each process caches a year's days for at most this long, so that a calendar loaded by an
+# administrator in one process reaches every other web and worker process without a restart.
+CACHE_SECONDS = 300
+
+
+def _year(year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
+    return _cached_year(year, int(time.monotonic() // CACHE_SECONDS))
+
+
+@lru_cache(maxsize=64)
+def _cached_year(year: int, _epoch: int) -> tuple[frozenset[dt.date], frozenset[dt.date], bool]:
+    rows = list(CalendarDay.objects.filter(date__year=year).values_list("date", "kind"))
+    holidays = frozenset(d for d, k in rows if k == DayKind.HOLIDAY)
+    makeups = frozenset(d for d, k in rows if k == DayKind.MAKEUP_WORKDAY)
+    loaded = CalendarYear.objects.filter(year=year).values_list("provisional", flat=True).first()
+    provisional = True if loaded is None else bool(loaded)
+    return holidays, makeups, provisional
+
+
+def clear_cache() -> None:
+    _cached_year.cache_clear()
+
+
+def is_working_day(day: dt.date) -> bool:
+    holidays, makeups, _provisional = _year(day.year)
+    if day in makeups:
+        return True
+    return day.weekday() < 5 and day not in holidays
+
+
+def is_provisional(year: int) -> bool:
+    """True when the year's arrangement is not yet published (or not loaded at all)."""
+    return _year(year)[2]
+
+
+def add_working_days(start: dt.date, days: int) -> dt.date:
+    """The date `days` working days after `start` (the start day is not counted)."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = start
+    remaining = days
+    while remaining:
+        current += ONE_DAY
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days in (start, end]; negative when end is before start."""
+    if end < start:
+        return -working_days_between(end, start)
+    count = 0
+    current = start
+    while current < end:
+        current += ONE_DAY
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """`day` itself when it is a working day, otherwise the first working day after it."""
+    while not is_working_day(day):
+        day += ONE_DAY
+    return day

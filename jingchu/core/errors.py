@@ -1,0 +1,38 @@
+"""Errors an action raises on bad input or refused permission; pages and the API render them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ActionError(Exception):
+    """Bad input: the action wrote nothing. Rendered as HTTP `status` with code/message/details."""
+
+    status = 400
+
+    def __init__(
+        self, code: str, message: str, details: dict[str, Any] | None = None, status: int = 0
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = str(message)
+        self.details = details or {}
+        if status:
+            self.status = status
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "details": self.details}
+
+
+class NotPermitted(ActionError):
+    status = 403
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__("permission_denied", message, details)
+
+
+class NotFound(ActionError):
+    status = 404
+
+    def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__("not_found", message, details)

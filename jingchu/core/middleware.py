@@ -1,0 +1,40 @@
+"""Keeps the current request's user and source address where the audit helper can find them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    source_ip: str | None
+    user_agent: str
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("jingchu_request", default=None)
+
+
+def current_context() -> RequestContext | None:
+    return _current.get()
+
+
+def context_from_request(request: HttpRequest) -> RequestContext:
+    # Behind nginx the client address arrives in X-Real-IP; REMOTE_ADDR is the proxy otherwise.
+    ip = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    return RequestContext(source_ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = _current.set(context_from_request(request))
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)

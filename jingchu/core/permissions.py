@@ -1,0 +1,34 @@
+"""Named permission checks of the core app; every view and endpoint calls one first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jingchu.identity.choices import StaffRole
+
+
+def _has_role(user: Any, *roles: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    staff = getattr(user, "staff", None)
+    return bool(staff and staff.assignments.filter(role__in=roles).exists())
+
+
+def can_view_regions(user: Any) -> bool:
+    """Region codes and names are public reference data."""
+    return True
+
+
+def can_view_organizations(user: Any) -> bool:
+    """The directory of departments and halls is public."""
+    return True
+
+
+def can_view_audit(user: Any) -> bool:
+    return _has_role(user, StaffRole.AUDITOR, StaffRole.ADMINISTRATOR)
+
+
+def can_manage_calendar(user: Any) -> bool:
+    return _has_role(user, StaffRole.ADMINISTRATOR)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from jingchu.core import views
+
+app_name = "core"
+urlpatterns = [
+    path("regions/", views.region_list, name="regions"),
+]

@@ -1,0 +1,39 @@
+"""Local secrets for the embedded demo only, generated once and kept under the var directory.
+
+Production never reaches this module: without JINGCHU_DEMO a missing secret refuses to start.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+
+
+def _rsa_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def load(var_dir: Path) -> dict[str, str]:
+    path = var_dir / "demo-secrets.json"
+    if path.exists():
+        data: dict[str, str] = json.loads(path.read_text())
+        return data
+    data = {
+        "JINGCHU_SECRET_KEY": secrets.token_urlsafe(50),
+        "JINGCHU_SM4_KEY": secrets.token_hex(16),
+        "JINGCHU_BLIND_INDEX_KEY": secrets.token_urlsafe(32),
+        "JINGCHU_OIDC_RSA_KEY": _rsa_pem(),
+    }
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    path.chmod(0o600)
+    return data

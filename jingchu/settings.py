@@ -1,0 +1,182 @@
+"""Django settings: every value comes from an option declared in `jingchu.config`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+
+from jingchu import config
+from jingchu.config import ConfigError
+
+BASE_DIR = Path(__file__).resolve().parent
+DEMO: bool = config.get("JINGCHU_DEMO")
+VAR_DIR = Path(config.get("JINGCHU_VAR_DIR")).resolve()
+
+
+def _secret(name: str) -> str:
+    value = config.get(name)
+    if value:
+        return str(value)
+    if DEMO:
+        from jingchu import demo_secrets
+
+        return demo_secrets.load(VAR_DIR)[name]
+    raise ConfigError(f"{name} is not set; refusing to start (set it, or JINGCHU_DEMO=true)")
+
+
+SECRET_KEY = _secret("JINGCHU_SECRET_KEY")
+SM4_KEY_HEX = _secret("JINGCHU_SM4_KEY")
+BLIND_INDEX_KEY = _secret("JINGCHU_BLIND_INDEX_KEY")
+DEBUG: bool = config.get("JINGCHU_DEBUG")
+ALLOWED_HOSTS: list[str] = config.get("JINGCHU_ALLOWED_HOSTS")
+CSRF_TRUSTED_ORIGINS: list[str] = config.get("JINGCHU_CSRF_TRUSTED_ORIGINS")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "oauth2_provider",
+    "jingchu.core",
+    "jingchu.identity",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "jingchu.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "jingchu.urls"
+WSGI_APPLICATION = "jingchu.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+_db_url: str = config.get("JINGCHU_DATABASE_URL")
+if _db_url.startswith("sqlite:///") and not _db_url.startswith("sqlite:////"):
+    # A relative SQLite path is taken from the working directory; make sure its folder exists.
+    Path(_db_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "identity.User"
+AUTHENTICATION_BACKENDS = ["jingchu.identity.backends.LockoutModelBackend"]
+LOGIN_URL = "identity:login"
+LOGIN_REDIRECT_URL = "identity:account"
+LOGOUT_REDIRECT_URL = "home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_MAX_FAILURES: int = config.get("JINGCHU_LOGIN_MAX_FAILURES")
+LOGIN_LOCK_MINUTES: int = config.get("JINGCHU_LOGIN_LOCK_MINUTES")
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
+# WhiteNoise serves files straight from the finders when collectstatic has not run (the demo).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+# Security: secure by default, HTTPS-ready behind a proxy.
+HTTPS: bool = config.get("JINGCHU_HTTPS")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE: int = config.get("JINGCHU_SESSION_AGE")
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+
+# Background work: Celery with Redis in production, the same tasks in-process otherwise.
+REDIS_URL: str = config.get("JINGCHU_REDIS_URL")
+_eager = config.get("JINGCHU_TASKS_EAGER")
+TASKS_EAGER: bool = (not REDIS_URL) if _eager is None or _eager == "" else bool(_eager)
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+
+EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")
+DEFAULT_FROM_EMAIL = "jingchu@localhost"
+
+# OpenID Connect provider (统一身份认证).
+_oidc_key = config.get("JINGCHU_OIDC_RSA_KEY") or (
+    _secret("JINGCHU_OIDC_RSA_KEY") if DEMO else ""
+)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_key,
+    "PKCE_REQUIRED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OAUTH2_VALIDATOR_CLASS": "jingchu.identity.oidc.JingchuOIDCValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Name and kind of account",
+        "phone": "Phone number",
+        "id_number": "Citizen ID number (公民身份号码)",
+        "entities": "Enterprises the person may act for",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
+}
+
+LOG_LEVEL: str = config.get("JINGCHU_LOG_LEVEL")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"jingchu": {"handlers": ["console"], "level": LOG_LEVEL}},
+}
+DATA_DIR = BASE_DIR.parent / "data"
