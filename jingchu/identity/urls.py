@@ -1,11 +1,4 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
-
-from jingchu.identity import views
+from jingchu.identity.views import account, auth
 
 app_name = "identity"
-urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.account, name="account"),
-]
+urlpatterns = auth.urlpatterns + account.urlpatterns

@@ -1,0 +1,1 @@
+"""Identity pages, one module per area; each module exposes its own `urlpatterns`."""
