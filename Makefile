@@ -49,8 +49,8 @@ pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 messages: $(STAMP)
-	cd jingchu && JINGCHU_DEMO=true ../$(BIN)/jingchu makemessages -l zh_Hans --no-obsolete \
-		--ignore 'tests/*' && JINGCHU_DEMO=true ../$(BIN)/jingchu compilemessages -l zh_Hans
+	cd jingchu && JINGCHU_DEMO=true ../$(BIN)/jingchu makemessages -l zh_Hans --no-obsolete --no-wrap \
+		--ignore 'tests/*' --ignore conftest.py && JINGCHU_DEMO=true ../$(BIN)/jingchu compilemessages -l zh_Hans
 
 lock:
 	uv pip compile pyproject.toml --extra dev -p 3.11 --generate-hashes --no-header \

@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.identity.api import router as identity_router
+from jingchu.services.api import router as services_router
 
-api = NinjaAPI(
+
+class JingchuAPI(NinjaAPI):
+    """A NinjaAPI whose every 4xx is in the error shape, including the two Django would answer
+    itself: an unknown path under /api/v1/ (its HTML 404 page) and a method the path does not
+    take (ninja's plain-text 405)."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = [
+            URLPattern(p.pattern, _shaped(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern) else p
+            for p in super()._get_urls()
+        ]
+        # Last, after every router, whatever order the routers are added in.
+        return [*patterns, path("<path:rest>", csrf_exempt(_unknown_path))]
+
+
+api = JingchuAPI(
     title="Jingchu API",
     version="1",
     description="Jingchu digital-government platform (荆楚数字政府平台)",
@@ -57,10 +78,44 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", str(exc) or _("Not found."), {})
 
 
+_CODE_BY_STATUS = {
+    400: "bad_request", 401: "not_authenticated", 403: "permission_denied", 404: "not_found",
+    405: "method_not_allowed", 413: "too_large", 429: "throttled",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "http_error", str(exc), {})
+    code = _CODE_BY_STATUS.get(exc.status_code, "http_error")
+    return _error(request, exc.status_code, code, str(exc), {})
+
+
+def _unknown_path(request: HttpRequest, rest: str) -> HttpResponse:
+    return _error(request, 404, "not_found", _("No API endpoint at this address."), {})
+
+
+def _shaped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Answers what ninja leaves to Django (its 404 at the API root, its plain 405) in shape."""
+
+    @functools.wraps(view)  # keeps csrf_exempt: ninja checks CSRF itself
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as exc:
+            return on_not_found(request, exc)
+        if response.status_code != 405 or response.get("Content-Type", "").startswith(
+            "application/json"
+        ):
+            return response
+        allowed = sorted(m.strip() for m in response.get("Allow", "").split(",") if m.strip())
+        shaped = _error(request, 405, "method_not_allowed",
+                        _("This address does not take that method."), {"allowed": allowed})
+        shaped["Allow"] = ", ".join(allowed)
+        return shaped
+
+    return wrapped
 
 
 api.add_router("/core/", core_router)
 api.add_router("/identity/", identity_router)
+api.add_router("/services/", services_router)

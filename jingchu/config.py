@@ -73,6 +73,8 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_CSRF_TRUSTED_ORIGINS", _list, "", "Comma-separated trusted origins for CSRF."),
     Option("JINGCHU_HTTPS", _bool, "false",
            "Behind HTTPS: secure cookies, HSTS and redirect to https."),
+    Option("JINGCHU_BEHIND_PROXY", _bool, "false",
+           "Trust the X-Real-IP header set by the reverse proxy (only behind nginx)."),
     Option("JINGCHU_SM4_KEY", str, None,
            "128-bit SM4 key (32 hex digits) encrypting personal data at rest.", secret=True),
     Option("JINGCHU_BLIND_INDEX_KEY", str, None,
@@ -84,6 +86,8 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_SESSION_AGE", int, "28800", "Session lifetime in seconds."),
     Option("JINGCHU_EMAIL_BACKEND", str, "django.core.mail.backends.console.EmailBackend",
            "Django e-mail backend used by the notification outbox."),
+    Option("JINGCHU_EMAIL_FILE_PATH", str, "",
+           "Folder for the file-based e-mail backend; empty means JINGCHU_VAR_DIR/mail."),
     Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
 ]
 

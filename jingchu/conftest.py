@@ -23,6 +23,26 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _restore_reference_data(request: Any, django_db_blocker: Any) -> Iterator[None]:
+    """A transactional test (live server, real worker) ends by emptying every table; put the
+    regions and the calendar back so the tests after it on the same worker still find them."""
+    yield
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        from jingchu.core.calendar_data import load_calendar_files
+        from jingchu.core.regions import load_regions
+
+        with django_db_blocker.unblock():
+            load_regions()
+            load_calendar_files()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings: Any) -> None:
+    # PBKDF2 at production strength costs ~0.3 s a hash; tests need correctness, not cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache() -> Iterator[None]:
     calendar.clear_cache()
     yield

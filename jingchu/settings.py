@@ -40,8 +40,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oauth2_provider",
+    "ninja",  # installed so the API docs page uses ninja's bundled Swagger UI, not a CDN
     "jingchu.core",
     "jingchu.identity",
+    "jingchu.services",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +121,7 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: secure by default, HTTPS-ready behind a proxy.
 HTTPS: bool = config.get("JINGCHU_HTTPS")
+BEHIND_PROXY: bool = config.get("JINGCHU_BEHIND_PROXY")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -133,6 +136,9 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+# HSTS preload is not offered: intranet host names cannot be on browsers' public preload list,
+# and leaving that list is slow, so it stays a decision for the operator, not a default.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # Background work: Celery with Redis in production, the same tasks in-process otherwise.
 REDIS_URL: str = config.get("JINGCHU_REDIS_URL")
@@ -145,30 +151,57 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# Tasks acknowledge after their work (acks_late); take one message at a time so a long task
+# does not hold others back, and keep retrying the broker at start-up as Celery 6 will require.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# For `celery -A jingchu beat`: re-schedule outbox rows whose delivery message was lost.
+CELERY_BEAT_SCHEDULE = {
+    "requeue-pending-notifications": {
+        "task": "jingchu.core.tasks.requeue_pending_notifications",
+        "schedule": 300.0,
+    },
+}
 
 EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")
+EMAIL_FILE_PATH: str = config.get("JINGCHU_EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = "jingchu@localhost"
 
-# OpenID Connect provider (统一身份认证).
+# OpenID Connect provider (统一身份认证). The issuer is the site's root URL, derived from the
+# request (see jingchu.identity.oidc.issuer_for): discovery lives at /.well-known/.
 _oidc_key = config.get("JINGCHU_OIDC_RSA_KEY") or (
     _secret("JINGCHU_OIDC_RSA_KEY") if DEMO else ""
 )
+# The toolkit's stock models, named so that migrations pointing at them load (swappable FKs).
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_GRANT_MODEL = "oauth2_provider.Grant"
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "oauth2_provider.IDToken"  # noqa: S105 - a model name
 OAUTH2_PROVIDER = {
     "OIDC_ENABLED": True,
     "OIDC_RSA_PRIVATE_KEY": _oidc_key,
     "PKCE_REQUIRED": True,
+    # S256 only: a "plain" code_challenge is refused and not advertised in discovery.
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
     "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
     "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
+    "OIDC_RP_INITIATED_LOGOUT_STRICT_REDIRECT_URIS": True,
     "OAUTH2_VALIDATOR_CLASS": "jingchu.identity.oidc.JingchuOIDCValidator",
+    "SCOPES_BACKEND_CLASS": "jingchu.identity.oidc.ClientScopes",
     "SCOPES": {
         "openid": "OpenID Connect",
         "profile": "Name and kind of account",
-        "phone": "Phone number",
+        "phone": "Phone number (masked)",
         "id_number": "Citizen ID number (公民身份号码)",
         "entities": "Enterprises the person may act for",
     },
     "DEFAULT_SCOPES": ["openid"],
     "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 3600,
+    # A refresh token lives no longer than a sign-in session would.
+    "REFRESH_TOKEN_EXPIRE_SECONDS": SESSION_COOKIE_AGE,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
 }
 

@@ -4,19 +4,25 @@ from django.views.generic import RedirectView
 
 from jingchu.api import api
 from jingchu.core import views as core_views
+from jingchu.identity import oidc
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Staff sign in with their second factor on the platform's own page, never Django's.
+    path("admin/login/", RedirectView.as_view(url="/account/login/?next=/admin/")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("core/", include("jingchu.core.urls")),
     path("account/", include("jingchu.identity.urls")),
-    path("oidc/", include("oauth2_provider.urls", namespace="oauth2_provider")),
+    path("services/", include("jingchu.services.urls")),
+    path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),
+    # The OpenID issuer is the site root, so its discovery document is served here, not moved.
     path(
         ".well-known/openid-configuration",
-        RedirectView.as_view(url="/oidc/.well-known/openid-configuration", permanent=False),
+        oidc.DiscoveryView.as_view(),
+        name="openid-configuration",
     ),
 ]

@@ -6,3 +6,4 @@ class CoreConfig(AppConfig):
     name = "jingchu.core"
     label = "core"
     verbose_name = _("Core")
+    demo_module = "jingchu.core.demo"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from django.db import transaction
 
 from jingchu.core.choices import DayKind
 from jingchu.core.models import CalendarDay, CalendarYear
+
+SOURCE_MAX = CalendarYear._meta.get_field("source").max_length or 200
 
 
 class CalendarFileError(ValueError):
@@ -33,14 +34,15 @@ class CalendarFile:
 
 
 def parse(text: str) -> CalendarFile:
+    """Parse one year's file; every error names the file line it found the problem on."""
     meta: dict[str, str] = {}
-    body = []
-    for line in text.splitlines():
+    body: list[tuple[int, str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         if line.startswith("#"):
             key, _sep, value = line[1:].partition(":")
             meta[key.strip()] = value.strip()
         elif line.strip():
-            body.append(line)
+            body.append((number, line))
     try:
         year = int(meta["year"])
     except (KeyError, ValueError):
@@ -48,21 +50,41 @@ def parse(text: str) -> CalendarFile:
     status = meta.get("status", "provisional")
     if status not in {"published", "provisional"}:
         raise CalendarFileError(f"status must be published or provisional, not {status!r}")
-    days = []
-    for number, row in enumerate(csv.DictReader(io.StringIO("\n".join(body))), start=2):
-        try:
-            day = dt.date.fromisoformat(row["date"])
-        except (KeyError, ValueError, TypeError):
-            raise CalendarFileError(f"row {number}: bad date {row.get('date')!r}") from None
-        kind = row.get("kind", "")
-        if kind not in DayKind.values:
-            raise CalendarFileError(f"row {number}: kind must be holiday or makeup, not {kind!r}")
-        if day.year != year:
-            raise CalendarFileError(f"row {number}: {day} is not in {year}")
-        if kind == DayKind.MAKEUP_WORKDAY and day.weekday() < 5:
-            raise CalendarFileError(f"row {number}: a make-up working day must be a weekend day")
-        days.append((day, kind, row.get("name", "") or ""))
-    return CalendarFile(year, status == "provisional", meta.get("source", ""), days)
+    if not body:
+        raise CalendarFileError("the 'date,kind,name' header line is missing")
+    header = next(csv.reader([body[0][1]]))
+    if [h.strip() for h in header[:2]] != ["date", "kind"]:
+        raise CalendarFileError(f"line {body[0][0]}: the header must be 'date,kind,name'")
+    days: list[tuple[dt.date, str, str]] = []
+    seen: set[dt.date] = set()
+    for number, line in body[1:]:
+        day, kind, name = _parse_row(number, line, year)
+        if day in seen:
+            raise CalendarFileError(f"line {number}: {day} is listed twice")
+        seen.add(day)
+        days.append((day, kind, name))
+    source = meta.get("source", "")
+    if len(source) > SOURCE_MAX:
+        raise CalendarFileError(f"the source line is longer than {SOURCE_MAX} characters")
+    return CalendarFile(year, status == "provisional", source, days)
+
+
+def _parse_row(number: int, line: str, year: int) -> tuple[dt.date, str, str]:
+    cells = [cell.strip() for cell in next(csv.reader([line]))] + ["", ""]
+    try:
+        day = dt.date.fromisoformat(cells[0])
+    except ValueError:
+        raise CalendarFileError(f"line {number}: bad date {cells[0]!r}") from None
+    kind = cells[1]
+    if kind not in DayKind.values:
+        raise CalendarFileError(f"line {number}: kind must be holiday or makeup, not {kind!r}")
+    if day.year != year:
+        raise CalendarFileError(f"line {number}: {day} is not in {year}")
+    if kind == DayKind.MAKEUP_WORKDAY and day.weekday() < 5:
+        raise CalendarFileError(
+            f"line {number}: a make-up working day must be a Saturday or Sunday, {day} is not"
+        )
+    return day, kind, cells[2]
 
 
 @transaction.atomic

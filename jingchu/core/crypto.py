@@ -9,6 +9,7 @@ lookup by ID number stays an indexed equality query without storing the number i
 from __future__ import annotations
 
 import base64
+import binascii
 import os
 from functools import lru_cache
 
@@ -28,7 +29,10 @@ class DecryptionError(Exception):
 
 @lru_cache(maxsize=4)
 def _key(hex_key: str) -> bytes:
-    key = bytes.fromhex(hex_key)
+    try:
+        key = bytes.fromhex(hex_key)
+    except ValueError:
+        key = b""
     if len(key) != 16:
         raise ValueError("JINGCHU_SM4_KEY must be 32 hexadecimal digits (128 bits)")
     return key
@@ -59,9 +63,15 @@ def encrypt(plaintext: str, hex_key: str | None = None) -> str:
 def decrypt(token: str, hex_key: str | None = None) -> str:
     if not token.startswith(PREFIX):
         raise DecryptionError("not an SM4-GCM token")
-    raw = base64.b64decode(token[len(PREFIX):])
-    nonce, body, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
     key = _key(hex_key or settings.SM4_KEY_HEX)
+    try:
+        raw = base64.b64decode(token[len(PREFIX):], validate=True)
+    except binascii.Error:
+        raise DecryptionError("the SM4-GCM token is not valid base64") from None
+    # A truncated token must fail here, not be read as a shorter tag or an empty nonce.
+    if len(raw) < _NONCE + _TAG:
+        raise DecryptionError("the SM4-GCM token is too short")
+    nonce, body, tag = raw[:_NONCE], raw[_NONCE:-_TAG], raw[-_TAG:]
     try:
         dec = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
         return (dec.update(body) + dec.finalize()).decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,3 +39,40 @@ def load_organizations(actor: Any = None) -> dict[str, Organization]:
             parent=orgs.get(item["parent"]) if item.get("parent") else None,
         )
     return orgs
+
+
+@dataclass
+class DemoContext:
+    """What the apps' demo loaders share: organizations by key, and lines for the report."""
+
+    orgs: dict[str, Organization] = field(default_factory=dict)
+    report: list[str] = field(default_factory=list)
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    password: str = ""
+
+
+def load_demo(ctx: DemoContext) -> None:
+    """The core app's part: regions, the calendar and organizations."""
+    from jingchu.core.calendar_data import load_calendar_files
+    from jingchu.core.regions import load_regions
+
+    regions = load_regions()
+    days = load_calendar_files()
+    ctx.orgs.update(load_organizations())
+    ctx.report.append(
+        f"Regions: {regions}, calendar days: {days}, organizations: {len(ctx.orgs)}"
+    )
+
+
+def run_all(ctx: DemoContext) -> None:
+    """Each installed app that ships demo data names a `demo_module` on its AppConfig with a
+    `load_demo(ctx)` function; they run in INSTALLED_APPS order, so core never imports the
+    apps that stand on it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        module_name = getattr(config, "demo_module", "")
+        if module_name:
+            import_module(module_name).load_demo(ctx)

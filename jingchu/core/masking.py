@@ -37,7 +37,11 @@ def mask_address(value: str | None) -> str:
 
 
 def mask_name(value: str | None) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧***: keeps the first character only."""
-    if not value:
-        return ""
-    return value[0] + MASK * (len(value) - 1)
+    """张三 → 张*, 欧阳娜娜 → 欧***: keeps the first character only.
+
+    A one-character name is masked whole: showing its first character would show all of it.
+    """
+    name = (value or "").strip()
+    if len(name) <= 1:
+        return MASK * len(name)
+    return name[0] + MASK * (len(name) - 1)

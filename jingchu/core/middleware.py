@@ -6,6 +6,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
@@ -23,8 +24,10 @@ def current_context() -> RequestContext | None:
 
 
 def context_from_request(request: HttpRequest) -> RequestContext:
-    # Behind nginx the client address arrives in X-Real-IP; REMOTE_ADDR is the proxy otherwise.
-    ip = request.META.get("HTTP_X_REAL_IP") or request.META.get("REMOTE_ADDR") or None
+    # Behind nginx the client address arrives in X-Real-IP and REMOTE_ADDR is the proxy. Without
+    # a proxy that header is whatever the client says, so it is trusted only when configured.
+    forwarded = request.META.get("HTTP_X_REAL_IP") if settings.BEHIND_PROXY else None
+    ip = forwarded or request.META.get("REMOTE_ADDR") or None
     return RequestContext(source_ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", "")[:300])
 
 

@@ -27,6 +27,7 @@ def can_view_organizations(user: Any) -> bool:
 
 
 def can_view_audit(user: Any) -> bool:
+    """The audit trail and its CSV export: auditors, administrators and superusers only."""
     return _has_role(user, StaffRole.AUDITOR, StaffRole.ADMINISTRATOR)
 
 

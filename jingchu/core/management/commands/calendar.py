@@ -1,15 +1,16 @@
-"""`jingchu calendar load FILE` / `jingchu calendar show YEAR`."""
+"""`jingchu calendar load [FILE]` / `jingchu calendar show YEAR`."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jingchu.core import audit
+from jingchu.core.actions import do_load_calendar
 from jingchu.core.calendar import is_provisional
-from jingchu.core.calendar_data import CalendarFileError, load_calendar_files, load_year, parse
+from jingchu.core.errors import ActionError
 from jingchu.core.models import CalendarDay
 
 
@@ -25,20 +26,30 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["verb"] == "show":
-            year = options["year"]
-            state = "provisional" if is_provisional(year) else "published"
-            self.stdout.write(f"{year}: {state}")
-            for day in CalendarDay.objects.filter(date__year=year):
-                self.stdout.write(f"  {day.date} {day.kind:<8} {day.name}")
+            self._show(options["year"])
             return
-        try:
-            if options["file"]:
-                parsed = parse(Path(options["file"]).read_text(encoding="utf-8"))
-                count = load_year(parsed)
-                audit.record("core.calendar.load", None, None,
-                             {"year": parsed.year, "days": count}, actor_label="command line")
-            else:
-                count = load_calendar_files()
-        except (OSError, CalendarFileError) as exc:
-            raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Loaded {count} days.")
+        if options["file"]:
+            paths = [Path(options["file"])]
+        else:
+            paths = sorted((Path(settings.DATA_DIR) / "calendar").glob("*.csv"))
+        total = 0
+        for path in paths:
+            try:
+                # Each file goes through the audited action: one AuditEvent per year loaded.
+                year, count = do_load_calendar(
+                    None, path.read_text(encoding="utf-8"), actor_label="command line"
+                )
+            except OSError as exc:
+                raise CommandError(str(exc)) from exc
+            except ActionError as exc:
+                raise CommandError(f"{path}: {exc.message}") from exc
+            state = "provisional" if is_provisional(year) else "published"
+            self.stdout.write(f"{year}: {count} days ({state})")
+            total += count
+        self.stdout.write(f"Loaded {total} days.")
+
+    def _show(self, year: int) -> None:
+        state = "provisional" if is_provisional(year) else "published"
+        self.stdout.write(f"{year}: {state}")
+        for day in CalendarDay.objects.filter(date__year=year):
+            self.stdout.write(f"  {day.date} {day.kind:<8} {day.name}")

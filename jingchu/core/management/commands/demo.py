@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from jingchu.core.calendar_data import load_calendar_files
-from jingchu.core.demo import load_organizations
-from jingchu.core.models import Region
-from jingchu.core.regions import load_regions
-from jingchu.identity.demo import DEMO_PASSWORD, load_personas
+from jingchu.core.demo import DemoContext, run_all
 
 
 class Command(BaseCommand):
-    help = "Load Hubei's regions, the calendar, demo organizations and personas; print the logins."
+    help = "Load the demo data of every app (idempotent) and print the demo logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not Region.objects.exists():
-            self.stdout.write("Loading Hubei's administrative divisions …")
-        count = load_regions()
-        days = load_calendar_files()
-        orgs = load_organizations()
-        personas = load_personas(orgs)
-        self.stdout.write(f"Regions: {count}, calendar days: {days}, organizations: {len(orgs)}")
-        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
-        for persona in personas:
-            self.stdout.write(f"  {persona.username:<14} {persona.name:<4} {persona.description}")
+        ctx = DemoContext()
+        run_all(ctx)
+        for line in ctx.report:
+            self.stdout.write(line)
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {ctx.password})"))
+        for username, name, description in ctx.logins:
+            self.stdout.write(f"  {username:<14} {name:<4} {description}")
         self.stdout.write(
             "Staff accounts set up their authenticator (TOTP) at first sign-in; "
             "`jingchu totp USERNAME` prints a current code in demo mode."
         )
+        # `make demo PORT=…` passes the port in the environment to this command and to serve.
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write(self.style.SUCCESS(
+            f"Open http://127.0.0.1:{port}/ once the server is up (`jingchu serve --port {port}`)."
+        ))

@@ -1,0 +1,97 @@
+"""`jingchu demo` is idempotent: a second run changes no row and writes no audit event."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from jingchu.core import actions
+from jingchu.core.demo import load_organizations
+from jingchu.core.models import AuditEvent, Organization, Region
+from jingchu.identity.demo import DEMO_PASSWORD, STAFF
+from jingchu.identity.models import ActingAuthorization, LegalEntity, Person, Staff
+
+pytestmark = [pytest.mark.django_db, pytest.mark.sqlite_smoke]
+
+COUNTED: list[Any] = [Region, Organization, Person, LegalEntity, Staff, ActingAuthorization]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_twice_leaves_the_same_rows_and_a_quiet_audit_trail(monkeypatch):
+    monkeypatch.setenv("PORT", "8765")
+    first_output = run_demo()
+    after_first = counts()
+    events_after_first = AuditEvent.objects.count()
+    assert after_first["Organization"] > 10
+    assert after_first["Person"] >= 3 and after_first["Staff"] == len(STAFF)
+    assert after_first["LegalEntity"] >= 1 and after_first["ActingAuthorization"] >= 1
+
+    second_output = run_demo()
+    assert counts() == after_first
+    new_events = list(AuditEvent.objects.order_by("id").values_list("action", flat=True)
+                      [events_after_first:])
+    assert new_events == []
+    for output in (first_output, second_output):
+        assert "http://127.0.0.1:8765/" in output
+        assert DEMO_PASSWORD in output
+        for persona in STAFF:
+            assert persona.username in output
+        assert "zhangsan" in output
+
+
+def _upsert(org: Organization, **changes: Any) -> Organization:
+    values: dict[str, Any] = {
+        "uscc": org.uscc, "name": org.name, "kind": org.kind, "region": org.region,
+        "parent": org.parent, "short_name": org.short_name, "address": org.address,
+    }
+    values.update(changes)
+    return actions.do_upsert_organization(None, **values)
+
+
+def test_upsert_audits_only_a_real_change(demo_orgs):
+    org = demo_orgs["hb-dsj"]
+    before = AuditEvent.objects.filter(object_id=str(org.uid)).count()
+    _upsert(org)
+    assert AuditEvent.objects.filter(object_id=str(org.uid)).count() == before
+
+    _upsert(org, address="武汉市洪山区东湖路1号", parent=None)
+    event = AuditEvent.objects.filter(object_id=str(org.uid)).first()
+    assert event is not None and event.action == "core.organization.update"
+    assert event.details["changed"] == ["parent", "address"]
+    org.refresh_from_db()
+    assert org.address == "武汉市洪山区东湖路1号"
+    assert org.parent is None
+
+
+def test_upsert_audits_a_creation(db):
+    region = Region.objects.get(code="420100000000")
+    org = _upsert(Organization(uscc=_fresh_uscc(), name="测试局", kind="department",
+                               region=region))
+    assert AuditEvent.objects.get(object_id=str(org.uid)).action == "core.organization.create"
+
+
+def test_loading_organizations_twice_writes_no_event(demo_orgs):
+    before = AuditEvent.objects.count()
+    again = load_organizations()
+    assert AuditEvent.objects.count() == before
+    assert {key: org.pk for key, org in again.items()} == {
+        key: org.pk for key, org in demo_orgs.items()
+    }
+
+
+def _fresh_uscc() -> str:
+    from jingchu.identity.validators import make_uscc
+
+    return make_uscc("1", "1", "420100", "99999999")
