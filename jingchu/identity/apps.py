@@ -6,3 +6,4 @@ class IdentityConfig(AppConfig):
     name = "jingchu.identity"
     label = "identity"
     verbose_name = _("Identity")
+    demo_module = "jingchu.identity.demo"

@@ -9,7 +9,7 @@ from typing import Any
 from jingchu.core.models import Organization, Region
 from jingchu.identity import actions
 from jingchu.identity.choices import LegalEntityKind, StaffRole
-from jingchu.identity.models import LegalEntity, Person, Staff, User
+from jingchu.identity.models import LegalEntity, Person, Staff
 from jingchu.identity.validators import make_id_number, make_uscc
 
 DEMO_PASSWORD = "Jingchu@2026"  # noqa: S105 - demo personas only, printed by `jingchu demo`
@@ -66,10 +66,13 @@ def _citizen(actor: Any, row: tuple[Any, ...]) -> Person:
 
 
 def _staff(actor: Any, persona: Persona, orgs: dict[str, Organization]) -> Staff:
-    user = User.objects.filter(username=persona.username).first()
-    staff = user.staff if user is not None else actions.do_create_staff(
-        actor, username=persona.username, password=DEMO_PASSWORD, name=persona.name
-    )
+    # Looked up as Staff: a citizen holding the username gets a clear 'username_taken' refusal
+    # from the action instead of an AttributeError on `user.staff`.
+    staff = Staff.objects.filter(user__username=persona.username).select_related("user").first()
+    if staff is None:
+        staff = actions.do_create_staff(
+            actor, username=persona.username, password=DEMO_PASSWORD, name=persona.name
+        )
     actions.do_assign_role(actor, staff=staff, organization=orgs[persona.org_key],
                            role=persona.role)
     if persona.role == StaffRole.ADMINISTRATOR and not staff.user.is_superuser:
@@ -99,3 +102,10 @@ def load_personas(orgs: dict[str, Organization], actor: Any = None) -> list[Pers
         Persona("wangwu", "王五", "Citizen, legal representative of " + ENTERPRISE["name"]),
     ]
     return citizens + STAFF
+
+
+def load_demo(ctx: Any) -> None:
+    """The identity app's part of `jingchu demo`: personas, with their logins for the report."""
+    ctx.password = DEMO_PASSWORD
+    for persona in load_personas(ctx.orgs):
+        ctx.logins.append((persona.username, persona.name, persona.description))

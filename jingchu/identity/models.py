@@ -189,3 +189,65 @@ class LoginRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username_tried} {self.at:%Y-%m-%d %H:%M} {self.success}"
+
+
+class ClientPolicy(models.Model):
+    """What an administrator let one OpenID Connect client (a department system) receive.
+
+    Kept beside django-oauth-toolkit's Application, one-to-one, so the toolkit's model stays
+    stock. A client without a policy (registered elsewhere, e.g. the Django admin) gets `openid`
+    only and never the full citizen ID number.
+    """
+
+    application = models.OneToOneField(
+        "oauth2_provider.Application", on_delete=models.CASCADE, related_name="jingchu_policy"
+    )
+    # Space-separated scopes the client may request, `id_number` excluded: that one is granted
+    # separately, below, because it releases the full citizen ID number.
+    allowed_scopes = models.CharField(_("allowed scopes"), max_length=200, default="openid")
+    may_receive_id_number = models.BooleanField(_("may receive the citizen ID number"),
+                                                default=False)
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    secret_rotated_at = models.DateTimeField(null=True, blank=True)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("OpenID Connect client policy")
+        verbose_name_plural = _("OpenID Connect client policies")
+
+    def __str__(self) -> str:
+        return str(self.application)
+
+    @property
+    def code(self) -> str:
+        """The client_id: how audit events and URLs refer to a client."""
+        return str(self.application.client_id)
+
+    def scopes(self) -> list[str]:
+        extra = ["id_number"] if self.may_receive_id_number else []
+        return self.allowed_scopes.split() + extra
+
+
+class TokenAssurance(models.Model):
+    """The assurance level (acr) of the sign-in behind an authorization code or an ID token.
+
+    The token endpoint has no browser session, so the level read from the session when the
+    person approved the request is kept here and carried to every ID token of that sign-in,
+    refreshes included.
+    """
+
+    grant = models.OneToOneField(
+        "oauth2_provider.Grant", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    id_token = models.OneToOneField(
+        "oauth2_provider.IDToken", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )
+    acr = models.CharField(max_length=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"acr={self.acr}"

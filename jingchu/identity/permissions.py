@@ -39,3 +39,52 @@ def can_verify_in_person(user: Any) -> bool:
 
 def can_manage_oidc_clients(user: Any) -> bool:
     return has_role(user, StaffRole.ADMINISTRATOR)
+
+
+# --- acting for legal entities (identity registry) -----------------------------------------------
+# services is imported inside the functions only because this section is appended to a shared
+# file whose import block belongs to others; there is no import cycle.
+
+
+def can_choose_acting_for(user: Any) -> bool:
+    """A signed-in natural person may choose whom the session acts for (staff may not)."""
+    from jingchu.identity.services import person_of
+
+    return person_of(user) is not None
+
+
+def can_act_for(user: Any, legal_entity: Any) -> bool:
+    """The person has an authorization in force for the entity: representative or agent."""
+    from jingchu.identity.services import authorization_for, person_of
+
+    return authorization_for(person_of(user), legal_entity) is not None
+
+
+def can_manage_agents(user: Any, legal_entity: Any) -> bool:
+    """Only the legal representative lists, authorizes and revokes the entity's agents."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and legal_entity.legal_representative.user_id == user.pk
+    )
+
+
+# --- sign-in and second factor (identity login) --------------------------------------------------
+
+
+def can_sign_in(user: Any) -> bool:
+    """Anyone may try to sign in; the lock and the credentials decide the rest."""
+    return True
+
+
+def can_continue_login(pending_user: Any) -> bool:
+    """The second-factor pages serve only a session that passed the password step."""
+    return pending_user is not None and bool(getattr(pending_user, "is_active", False))
+
+
+def can_manage_own_totp(user: Any) -> bool:
+    """A signed-in citizen may turn their own authenticator on or off; staff must keep theirs."""
+    from jingchu.identity.choices import UserKind
+
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "kind", "") == (
+        UserKind.PERSON
+    )

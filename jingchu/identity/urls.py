@@ -1,4 +1,4 @@
-from jingchu.identity.views import account, auth
+from jingchu.identity.views import account, auth, clients, entities
 
 app_name = "identity"
-urlpatterns = auth.urlpatterns + account.urlpatterns
+urlpatterns = auth.urlpatterns + account.urlpatterns + entities.urlpatterns + clients.urlpatterns

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from functools import lru_cache
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 
@@ -27,10 +29,29 @@ PROVINCE_CODES = frozenset({
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
     "65", "71", "81", "82",
 })
+# Central-level registration authorities (e.g. the State Council's offices) use 100000 in the
+# credit code's region part; it is not a province, so ID numbers never carry it.
+NATIONAL_REGION = "100000"
+# Residence permits of Hong Kong, Macao and Taiwan residents (港澳台居民居住证) follow GB 11643
+# with these address codes.
+RESIDENCE_PERMIT_CODES = frozenset({"810000", "820000", "830000"})
 HUBEI = "42"
-# Hubei codes retired by boundary changes that still appear in ID numbers issued before them.
-HUBEI_RETIRED_CODES = frozenset({"429001", "422101", "422102", "422103", "422121", "422122"})
+# Hubei codes retired by boundary changes that still appear in ID numbers issued before them
+# (a number keeps its address code for life, also when a 15-digit number was upgraded to 18).
+# Known to be incomplete: add a code here when a real resident's number is refused.
+HUBEI_RETIRED_CODES = frozenset({
+    "429001",  # 随州市 (county-level, until 2000)
+    "422101", "422102", "422103", "422121", "422122",  # 黄冈地区 (until 1995)
+    "420121", "420122", "420123", "420124",  # 汉阳县, 武昌县, 黄陂县, 新洲县 (now districts)
+    "420521",  # 宜昌县 (夷陵区 since 2001)
+    "420621",  # 襄阳县 (襄阳区, now 襄州区, since 2001)
+    "420821",  # 京山县 (京山市 since 2018)
+    "421023",  # 监利县 (监利市 since 2020)
+})
 
+# ASCII only: str.isdigit() also accepts full-width and superscript digits, which int() then
+# either silently converts (storing a number no other system will match) or refuses with a crash.
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 
@@ -41,12 +62,12 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 USCC_AUTHORITIES: dict[str, frozenset[str]] = {
     "1": frozenset("1239"),  # 机构编制
     "2": frozenset("19"),  # 外交
-    "3": frozenset("12349"),  # 司法行政
+    "3": frozenset("123459"),  # 司法行政 (5: 仲裁委员会)
     "4": frozenset("19"),  # 文化
     "5": frozenset("1239"),  # 民政
     "6": frozenset("129"),  # 旅游
     "7": frozenset("129"),  # 宗教
-    "8": frozenset("129"),  # 工会
+    "8": frozenset("19"),  # 工会
     "9": frozenset("123"),  # 市场监管 (工商)
     "A": frozenset("19"),  # 中央军委改革和编制办公室
     "N": frozenset("1239"),  # 农业
@@ -65,6 +86,9 @@ def hubei_codes() -> frozenset[str]:
 
 
 def region_known(code6: str) -> bool:
+    """Whether an ID number's address code is known: exactly for Hubei, by province elsewhere."""
+    if code6 in RESIDENCE_PERMIT_CODES:
+        return True
     if code6[:2] not in PROVINCE_CODES:
         return False
     if code6[:2] == HUBEI:
@@ -81,7 +105,7 @@ def validate_id_number(value: str, today: dt.date | None = None) -> str:
     number = (value or "").strip().upper()
     if len(number) != 18:
         raise IdentifierError("id_length", _("A citizen ID number has 18 characters."))
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _ID_SHAPE.fullmatch(number):
         raise IdentifierError(
             "id_format", _("Only digits are allowed, with X possible as the last character.")
         )
@@ -93,7 +117,8 @@ def validate_id_number(value: str, today: dt.date | None = None) -> str:
         raise IdentifierError(
             "id_birth_date", _("The birth date %s is not a real date.") % number[6:14]
         ) from None
-    if birth.year < 1900 or birth > (today or dt.date.today()):
+    # "Today" is China's date: a child born this morning in Wuhan is not in the future at 07:00.
+    if birth.year < 1900 or birth > (today or timezone.localdate()):
         raise IdentifierError(
             "id_birth_date", _("The birth date %s is out of range.") % number[6:14]
         )
@@ -153,7 +178,8 @@ def validate_uscc(value: str) -> str:
             "uscc_authority",
             _("%s is not a known registration authority and organization type.") % code[:2],
         )
-    if not code[2:8].isdigit() or code[2:4] not in PROVINCE_CODES:
+    region = code[2:8]
+    if not region.isdigit() or (region != NATIONAL_REGION and region[:2] not in PROVINCE_CODES):
         raise IdentifierError("uscc_region", _("The region code %s is not known.") % code[2:8])
     if org_code_check_char(code[8:16]) != code[16]:
         raise IdentifierError(
