@@ -7,3 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
     demo_module = "jingchu.core.demo"
+    nav = [
+        (_("Administrative divisions"), "core:regions", "can_view_regions"),
+        (_("Audit trail"), "core:audit", "can_view_audit"),
+    ]

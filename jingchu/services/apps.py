@@ -7,3 +7,6 @@ class ServicesConfig(AppConfig):
     label = "services"
     verbose_name = _("Service items")
     demo_module = "jingchu.services.demo"
+    nav = [
+        (_("Service catalog"), "services:catalog", "can_view_catalog"),
+    ]
