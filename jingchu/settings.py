@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jingchu.core",
     "jingchu.identity",
     "jingchu.services",
+    "jingchu.cases",
 ]
 
 MIDDLEWARE = [

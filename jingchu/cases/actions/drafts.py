@@ -1,0 +1,81 @@
+"""Drafts: starting an application and filling in its form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jingchu.cases import permissions
+from jingchu.cases.actions.common import record_event
+from jingchu.cases.choices import CaseStatus, Channel
+from jingchu.cases.models import Case
+from jingchu.core import audit
+from jingchu.core.errors import ActionError, NotPermitted
+from jingchu.core.models import Organization
+from jingchu.identity.models import LegalEntity, Person
+from jingchu.identity.services import authorization_for
+from jingchu.services import eforms
+from jingchu.services.models import ItemImplementation
+
+EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED}
+
+
+def _check_applicant(actor: Any, applicant: Person, entity: LegalEntity | None,
+                     channel: str) -> None:
+    if channel == Channel.ONLINE and getattr(actor, "pk", None) != applicant.user_id:
+        raise NotPermitted(_("You can only apply for yourself online."))
+    if entity is not None and authorization_for(applicant, entity) is None:
+        raise NotPermitted(_("The applicant may not act for this legal entity."))
+
+
+@transaction.atomic
+def do_create_draft(
+    actor: Any, *, implementation: ItemImplementation, applicant: Person,
+    on_behalf_of: LegalEntity | None = None, channel: str = Channel.ONLINE,
+    counter: Organization | None = None,
+) -> Case:
+    """Start an application. At a counter the clerk's organization must be allowed to accept."""
+    if channel not in Channel.values:
+        raise ActionError("channel_invalid", _("Unknown channel."), {"field": "channel"})
+    version = implementation.item.current_version
+    if version is None or not implementation.is_active:
+        raise ActionError("item_unavailable", _("This service cannot be applied for now."))
+    counter_allowed = counter is not None and counter in permissions.accepting_orgs(
+        actor, implementation)
+    if channel == Channel.COUNTER and not counter_allowed:
+        raise NotPermitted(_("Your counter may not accept this service."))
+    _check_applicant(actor, applicant, on_behalf_of, channel)
+    case = Case.objects.create(
+        item=implementation.item, version=version, implementation=implementation,
+        handling_org=implementation.organization, applicant=applicant,
+        on_behalf_of=on_behalf_of, created_by=actor, channel=channel,
+        accepting_org=counter,
+    )
+    record_event(case, actor, "create", "", public=True)
+    audit.record("cases.case.create", actor, case,
+                 {"item": implementation.item.code, "channel": channel})
+    return case
+
+
+def _require_editable(actor: Any, case: Case) -> None:
+    if case.status not in EDITABLE:
+        raise ActionError("not_editable", _("The application can no longer be changed."),
+                          status=409)
+    if not (permissions.is_applicant(actor, case) or permissions.counter_may_edit(actor, case)):
+        raise NotPermitted(_("You may not change this application."))
+
+
+@transaction.atomic
+def do_save_form(actor: Any, case: Case, submitted: Any) -> Case:
+    """Store the form once it is valid against the item version's schema."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require_editable(actor, case)
+    data, errors = eforms.clean(case.version.form_schema, submitted)
+    if errors:
+        raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})
+    case.form_data = data
+    case.save(update_fields=["form_data"])
+    audit.record("cases.case.save_form", actor, case)
+    return case

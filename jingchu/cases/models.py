@@ -1,0 +1,120 @@
+"""Cases (办件): one application for one item, its materials, and its timeline of events."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jingchu.cases.choices import CaseStatus, Channel, Decision
+from jingchu.core.models import Organization
+from jingchu.identity.models import LegalEntity, Person, Staff
+from jingchu.services.models import (
+    ItemImplementation,
+    ItemVersion,
+    MaterialRequirement,
+    ServiceItem,
+)
+
+
+class Case(models.Model):
+    """One application. It keeps the item version it was submitted under, so later edits of the
+    item never change what this applicant was asked for."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(_("case number"), max_length=30, unique=True, null=True,
+                              blank=True)
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
+    version = models.ForeignKey(ItemVersion, on_delete=models.PROTECT, related_name="cases")
+    implementation = models.ForeignKey(ItemImplementation, on_delete=models.PROTECT,
+                                       related_name="cases")
+    handling_org = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="handled_cases")
+    accepting_org = models.ForeignKey(Organization, null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="accepted_cases")
+    applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    on_behalf_of = models.ForeignKey(LegalEntity, null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="cases")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    status = models.CharField(_("status"), max_length=20, choices=CaseStatus.choices,
+                              default=CaseStatus.DRAFT, db_index=True)
+    form_data = models.JSONField(_("form"), default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True, db_index=True)
+    clock_paused_on = models.DateField(null=True, blank=True)
+    paused_working_days = models.PositiveIntegerField(default=0)
+    claimed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="claimed_cases")
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
+                                blank=True)
+    decision_reason = models.TextField(_("reasons"), blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["handling_org", "status", "deadline"])]
+
+    def __str__(self) -> str:
+        return self.number or f"draft {self.uid}"
+
+
+class CaseEvent(models.Model):
+    """A step on the case's timeline; the applicant sees those marked public."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    note = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.action}"
+
+
+class CaseMaterial(models.Model):
+    """A material supplied for a case: an uploaded file, or a licence/shared-data reference."""
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="materials")
+    requirement = models.ForeignKey(MaterialRequirement, on_delete=models.PROTECT,
+                                    related_name="+")
+    file = models.FileField(upload_to="cases/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=20)
+    reference = models.CharField(max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["requirement__position", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename or self.reference
+
+
+class CaseNumberCounter(models.Model):
+    """The serial behind case numbers, per region, item type and day."""
+
+    prefix = models.CharField(max_length=16, unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.last}"

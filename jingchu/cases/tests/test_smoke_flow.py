@@ -1,0 +1,74 @@
+"""The whole path on the actions: apply, submit, accept in another city, review, decide."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from jingchu.cases import actions
+from jingchu.cases.choices import CaseStatus, Channel
+from jingchu.cases.models import CaseMaterial
+from jingchu.cases.tests.conftest import implementation
+from jingchu.core import calendar
+from jingchu.core.errors import ActionError
+from jingchu.identity.models import LegalEntity, User
+from jingchu.services import eforms
+from jingchu.services.choices import MaterialNecessity, MaterialSource
+
+pytestmark = pytest.mark.django_db
+
+ENTERPRISE_START = "000172002000"  # 企业开办, 全省通办 at 武汉市市场监管局
+
+
+def _fill(case):
+    schema = case.version.form_schema
+    values = {}
+    for field in eforms.fields(schema):
+        prop = schema["properties"][field.name]
+        if field.choices:
+            values[field.name] = field.choices[0][0]
+        elif prop["type"] == "boolean":
+            values[field.name] = "on"
+        elif prop["type"] in {"integer", "number"}:
+            values[field.name] = str(max(1, prop.get("minimum", 1)))
+        elif prop.get("format") == "date":
+            values[field.name] = "2026-12-01"
+        elif prop.get("format") == "email":
+            values[field.name] = "a@example.cn"
+        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
+            values[field.name] = "13871234567"
+        else:
+            values[field.name] = "测试内容"[: prop.get("maxLength", 10)]
+    return values
+
+
+def test_whole_path_with_a_clerk_in_another_city(catalog, wuhan_amr_staff):
+    impl = implementation(ENTERPRISE_START, "wh-scjg", catalog)
+    wangwu = User.objects.get(username="wangwu")
+    entity = LegalEntity.objects.get()
+    case = actions.do_create_draft(wangwu, implementation=impl, applicant=wangwu.person,
+                                   on_behalf_of=entity, channel=Channel.ONLINE)
+    with pytest.raises(ActionError) as refused:
+        actions.do_transition(wangwu, case, "submit")
+    assert refused.value.code == "precheck_failed"
+    values = _fill(case) | {"uscc": entity.uscc}
+    actions.do_save_form(wangwu, case, values)
+    for req in case.version.materials.filter(necessity=MaterialNecessity.REQUIRED,
+                                             source=MaterialSource.UPLOAD):
+        CaseMaterial.objects.create(case=case, requirement=req, source="upload",
+                                    file=SimpleUploadedFile("a.pdf", b"%PDF-1.4"),
+                                    filename="a.pdf")
+    case = actions.do_transition(wangwu, case, "submit")
+    assert case.status == CaseStatus.SUBMITTED and case.number
+    clerk = User.objects.get(username="clerk_wuhan")
+    case = actions.do_transition(clerk, case, "accept")
+    assert case.deadline == calendar.add_working_days(case.accepted_at.date(), 1)
+    reviewer, approver = wuhan_amr_staff["reviewer"], wuhan_amr_staff["approver"]
+    with pytest.raises(ActionError):
+        actions.do_transition(reviewer, case, "approve")
+    case = actions.do_transition(reviewer, case, "start_review")
+    case = actions.do_transition(approver, case, "approve")
+    case = actions.do_transition(reviewer, case, "complete")
+    assert case.status == CaseStatus.COMPLETED
+    assert [e.action for e in case.events.all()] == [
+        "create", "submit", "accept", "start_review", "approve", "complete"]
