@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from jingchu.cases import actions
 from jingchu.cases.choices import CaseStatus, Channel
@@ -62,7 +63,9 @@ def test_whole_path_with_a_clerk_in_another_city(catalog, wuhan_amr_staff):
     assert case.status == CaseStatus.SUBMITTED and case.number
     clerk = User.objects.get(username="clerk_wuhan")
     case = actions.do_transition(clerk, case, "accept")
-    assert case.deadline == calendar.add_working_days(case.accepted_at.date(), 1)
+    assert case.accepted_at is not None
+    accepted_on = timezone.localdate(case.accepted_at)
+    assert case.deadline == calendar.add_working_days(accepted_on, 1)
     reviewer, approver = wuhan_amr_staff["reviewer"], wuhan_amr_staff["approver"]
     with pytest.raises(ActionError):
         actions.do_transition(reviewer, case, "approve")
