@@ -14,9 +14,11 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.identity.api import router as identity_router
+from jingchu.reviews.api import router as reviews_router
 from jingchu.services.api import router as services_router
 
 
@@ -119,3 +121,5 @@ def _shaped(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 api.add_router("/core/", core_router)
 api.add_router("/identity/", identity_router)
 api.add_router("/services/", services_router)
+api.add_router("/cases/", cases_router)
+api.add_router("/reviews/", reviews_router)

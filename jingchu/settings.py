@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "jingchu.identity",
     "jingchu.services",
     "jingchu.cases",
+    "jingchu.reviews",
 ]
 
 MIDDLEWARE = [

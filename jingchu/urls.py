@@ -18,6 +18,8 @@ urlpatterns = [
     path("core/", include("jingchu.core.urls")),
     path("account/", include("jingchu.identity.urls")),
     path("services/", include("jingchu.services.urls")),
+    path("cases/", include("jingchu.cases.urls")),
+    path("reviews/", include("jingchu.reviews.urls")),
     path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),
     # The OpenID issuer is the site root, so its discovery document is served here, not moved.
     path(

@@ -1,0 +1,5 @@
+"""The service-rating API."""
+
+from ninja import Router
+
+router = Router(tags=["reviews"])
