@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 
 @dataclass(frozen=True)
@@ -41,3 +43,18 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _current.reset(token)
+
+
+class LanguageMiddleware(LocaleMiddleware):
+    """zh-hans unless the user chose otherwise (the language cookie set by /i18n/setlang/).
+
+    Django's LocaleMiddleware follows the browser's Accept-Language; a government intranet's
+    browsers are often installed in English, and the platform's language is Chinese.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -84,3 +84,8 @@ def test_compiled_catalogue_matches_the_source():
         != msgstr.replace('\\"', '"')
     ]
     assert not stale, stale[:20]
+
+
+def test_browser_language_does_not_override_the_default(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page_language(response) == "zh-hans"
