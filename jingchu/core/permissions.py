@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from jingchu.identity.choices import StaffRole
+# Role names as identity.choices.StaffRole stores them. Core sits below identity and must not
+# import it, so it names the two roles it checks by their stored values.
+AUDITOR = "auditor"
+ADMINISTRATOR = "administrator"
 
 
 def _has_role(user: Any, *roles: str) -> bool:
@@ -28,8 +31,8 @@ def can_view_organizations(user: Any) -> bool:
 
 def can_view_audit(user: Any) -> bool:
     """The audit trail and its CSV export: auditors, administrators and superusers only."""
-    return _has_role(user, StaffRole.AUDITOR, StaffRole.ADMINISTRATOR)
+    return _has_role(user, AUDITOR, ADMINISTRATOR)
 
 
 def can_manage_calendar(user: Any) -> bool:
-    return _has_role(user, StaffRole.ADMINISTRATOR)
+    return _has_role(user, ADMINISTRATOR)

@@ -292,3 +292,11 @@ def test_demo_personas_are_idempotent(demo_orgs: dict[str, Any]) -> None:
     assert [e.uscc for e in enterprise] == [ENTERPRISE["uscc"]]
     assert services.entities_for(lisi) == enterprise
     assert lisi.user is not None and lisi.user.check_password("Jingchu@2026")
+
+
+def test_core_role_names_match_the_staff_roles():
+    from jingchu.core import permissions as core_permissions
+    from jingchu.identity.choices import StaffRole
+
+    assert core_permissions.AUDITOR == StaffRole.AUDITOR.value
+    assert core_permissions.ADMINISTRATOR == StaffRole.ADMINISTRATOR.value
