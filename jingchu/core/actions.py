@@ -138,3 +138,24 @@ def _check_notification(recipient: Any, channel: str, subject: str, body: str) -
                           % {"n": max_subject}, {"field": "subject"})
     if not body:
         raise ActionError("body_required", _("The message text is required."), {"field": "body"})
+
+
+@transaction.atomic
+def do_mark_notifications_read(actor: Any, uids: list[str] | None = None) -> int:
+    """Mark the actor's own site messages read: those listed, or all unread when none are.
+
+    Answers how many changed; someone else's message is never touched (it simply does not
+    match), and a message already read keeps its first read time.
+    """
+    from django.utils import timezone
+
+    if not getattr(actor, "is_authenticated", False):
+        raise ActionError("not_signed_in", _("Please sign in."), status=403)
+    rows = Notification.objects.filter(recipient=actor, channel=NotificationChannel.SITE,
+                                       read_at__isnull=True)
+    if uids is not None:
+        rows = rows.filter(uid__in=uids)
+    count = rows.update(read_at=timezone.now())
+    if count:
+        audit.record("core.notification.read", actor, None, {"count": count})
+    return count

@@ -10,4 +10,5 @@ class CoreConfig(AppConfig):
     nav = [
         (_("Administrative divisions"), "core:regions", "can_view_regions"),
         (_("Audit trail"), "core:audit", "can_view_audit"),
+        (_("Inbox"), "core:inbox", "can_use_inbox"),
     ]

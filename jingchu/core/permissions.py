@@ -36,3 +36,8 @@ def can_view_audit(user: Any) -> bool:
 
 def can_manage_calendar(user: Any) -> bool:
     return _has_role(user, ADMINISTRATOR)
+
+
+def can_use_inbox(user: Any) -> bool:
+    """Every signed-in user has an inbox of their own site messages."""
+    return bool(getattr(user, "is_authenticated", False))
