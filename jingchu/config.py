@@ -89,6 +89,13 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_EMAIL_FILE_PATH", str, "",
            "Folder for the file-based e-mail backend; empty means JINGCHU_VAR_DIR/mail."),
     Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
+    Option("JINGCHU_RECTIFICATION_DAYS", int, "5",
+           "Working days an organization has to rectify a bad service rating (差评整改)."),
+    Option("JINGCHU_UPLOAD_MAX_MB", int, "10",
+           "Largest file (in MB) an applicant may upload as a case material."),
+    Option("JINGCHU_BENCH", _bool, "false",
+           "Benchmark mode: adds the bare raw-INSERT anchor endpoint of bench/. Never in "
+           "production."),
 ]
 
 _BY_NAME = {opt.name: opt for opt in OPTIONS}

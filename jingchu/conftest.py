@@ -37,6 +37,12 @@ def _restore_reference_data(request: Any, django_db_blocker: Any) -> Iterator[No
 
 
 @pytest.fixture(autouse=True)
+def _private_media_root(settings: Any, tmp_path_factory: Any) -> None:
+    # No test writes into the real var/media; a test that counts files sets its own root.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     # PBKDF2 at production strength costs ~0.3 s a hash; tests need correctness, not cost.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

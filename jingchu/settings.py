@@ -164,6 +164,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jingchu.core.tasks.requeue_pending_notifications",
         "schedule": 300.0,
     },
+    # Flag near-due and overdue cases once and tell the approvers (idempotent, hourly).
+    "escalate-overdue-cases": {
+        "task": "jingchu.cases.tasks.escalate_overdue_cases",
+        "schedule": 3600.0,
+    },
 }
 
 EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")
@@ -216,3 +221,12 @@ LOGGING = {
     "loggers": {"jingchu": {"handlers": ["console"], "level": LOG_LEVEL}},
 }
 DATA_DIR = BASE_DIR.parent / "data"
+
+# 好差评: working days from a bad rating to the deadline of its rectification.
+RECTIFICATION_DAYS: int = config.get("JINGCHU_RECTIFICATION_DAYS")
+
+# Case materials: largest upload in MB (files live under MEDIA_ROOT/cases/, never public).
+UPLOAD_MAX_MB: int = config.get("JINGCHU_UPLOAD_MAX_MB")
+
+# bench/: the bare raw-INSERT endpoint that anchors the submission benchmark exists only then.
+BENCH: bool = config.get("JINGCHU_BENCH")

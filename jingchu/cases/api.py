@@ -1,5 +1,277 @@
-"""The cases API in the spirit of GovStack Registration."""
+"""The cases API in the spirit of GovStack Registration.
 
-from ninja import Router
+Services and their forms (the catalog itself is /api/v1/services/), apply in one call, my
+applications (list, read, update the form while it may change), the staff task list and
+completing a task. Callers sign in with a browser session or an OAuth2 bearer token from the
+platform's own OpenID Connect provider (see `jingchu.cases.bearer`).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+from ninja.security import django_auth
+
+from jingchu.cases import actions, permissions, services, storage
+from jingchu.cases.actions.materials import max_bytes as max_upload_bytes
+from jingchu.cases.bearer import CLIENT_ATTR, bearer
+from jingchu.cases.choices import Channel
+from jingchu.cases.clock import sla_state
+from jingchu.cases.models import Case
+from jingchu.cases.schemas import (
+    ApplicationIn,
+    CaseMaterialOut,
+    CaseOut,
+    CasePageOut,
+    CaseSummaryOut,
+    EventOut,
+    FormIn,
+    ImplementationRef,
+    MaterialIn,
+    ServiceFormOut,
+    StepOut,
+    TaskPageOut,
+    TransitionIn,
+)
+from jingchu.cases.workflow import TRANSITIONS
+from jingchu.core.errors import ActionError, NotPermitted
+from jingchu.services import catalog
+from jingchu.services import permissions as catalog_permissions
+from jingchu.services.choices import MaterialSource
+from jingchu.services.models import ItemImplementation, ItemVersion, ServiceItem
+from jingchu.services.schemas import MaterialOut
 
 router = Router(tags=["cases"])
+# Bearer first: a department system sends no cookie, and a bearer call needs no CSRF token.
+AUTH = [bearer, django_auth]
+MAX_PAGE = 100
+# How many candidate rows the task list reads to fill one page (permission checked per row).
+TASK_SCAN_LIMIT = 2000
+
+
+def _summary(user: Any, case: Case) -> dict[str, Any]:
+    version, entity = case.version, case.on_behalf_of
+    return {
+        "uid": str(case.uid), "number": case.number, "service_code": case.item.code,
+        "service_name": version.name, "version": version.number, "status": case.status,
+        "status_label": str(case.get_status_display()), "channel": case.channel,
+        "applicant_name": case.applicant.name,
+        "on_behalf_of": entity.uscc if entity else None,
+        "on_behalf_of_name": entity.name if entity else None,
+        "handling_org": case.handling_org.name, "created_at": case.created_at,
+        "submitted_at": case.submitted_at, "deadline": case.deadline,
+        "sla_state": sla_state(case),
+        "steps": [StepOut(name=t.name, target=t.target, needs_reason=t.needs_reason)
+                  for t in services.steps_for(user, case)],
+    }
+
+
+def _detail(user: Any, case: Case) -> CaseOut:
+    events = case.events.all()
+    if permissions.is_applicant(user, case):
+        events = events.filter(public=True)  # internal notes stay with the staff
+    materials = [CaseMaterialOut(
+        uid=str(m.uid), requirement=str(m.requirement.uid), name=m.requirement.name,
+        source=m.source, filename=m.filename, size=m.size,
+    ) for m in case.materials.select_related("requirement")]
+    return CaseOut(
+        **_summary(user, case), version_uid=str(case.version.uid),
+        implementation=case.implementation.code,
+        accepting_org=case.accepting_org.name if case.accepting_org else None,
+        form=case.form_data, materials=materials, decision=case.decision,
+        decision_reason=case.decision_reason,
+        events=[EventOut(at=e.at, action=e.action, from_status=e.from_status,
+                         to_status=e.to_status, note=e.note) for e in events],
+    )
+
+
+def _materials(version: ItemVersion) -> list[MaterialOut]:
+    return [MaterialOut(
+        uid=str(m.uid), name=m.name, necessity=m.necessity, condition=m.condition, media=m.media,
+        copies=m.copies, source=m.source, license_type_code=m.license_type_code,
+        data_resource_code=m.data_resource_code, note=m.note,
+        needs_upload=m.source == MaterialSource.UPLOAD,
+    ) for m in version.materials.all()]
+
+
+@router.get("/services/{code}/form", response=ServiceFormOut)
+def service_form(request: HttpRequest, code: str) -> ServiceFormOut:
+    """The application form (JSON Schema) and the materials of the item's current version."""
+    if not catalog_permissions.can_view_catalog(request.user):
+        raise PermissionDenied
+    version = catalog.get_version(code)
+    impls = catalog.implementations(version.item)
+    return ServiceFormOut(
+        code=version.item.code, name=version.name, version=version.number,
+        version_uid=str(version.uid), applicant_kind=version.applicant_kind,
+        form_schema=version.form_schema, materials=_materials(version),
+        implementations=[ImplementationRef(
+            code=i.code, organization_uid=str(i.organization.uid),
+            organization_name=i.organization.name, region_code=i.organization.region.code,
+            service_area=i.service_area) for i in impls],
+        service_url=f"/api/v1/services/{version.item.code}",
+    )
+
+
+def _decoded(impl: ItemImplementation, materials: list[MaterialIn]) -> list[tuple[Any, Any]]:
+    """(requirement, file) pairs from base64 content; the attach action checks type and size.
+    Licence- and data-sourced requirements need nothing: they are fetched at review."""
+    version = impl.item.current_version
+    known = {str(m.uid): m for m in version.materials.all()} if version else {}
+    unknown = [m.requirement for m in materials if m.requirement not in known]
+    if unknown:
+        raise ActionError("material_unknown", _("These materials are not asked for here."),
+                          {"field": "materials", "requirements": unknown}, status=422)
+    out = []
+    for m in materials:
+        # Refuse before decoding what could never be accepted (3 bytes per 4 characters).
+        if len(m.content_base64) * 3 // 4 > max_upload_bytes() + 3:
+            raise ActionError("file_too_large", _("The file is too large."),
+                              {"field": "materials", "requirement": m.requirement})
+        try:
+            content = base64.b64decode(m.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise ActionError("material_invalid", _("The file content is not valid base64."),
+                              {"field": "materials", "requirement": m.requirement},
+                              status=422) from None
+        out.append((known[m.requirement],
+                    SimpleUploadedFile(m.filename or "file", content, m.content_type)))
+    return out
+
+
+def _attach_all(user: Any, case: Case, files: list[tuple[Any, Any]], keys: list[str]) -> None:
+    """Attach each file, noting its storage key in `keys` as soon as it is written."""
+    for requirement, uploaded in files:
+        material = actions.do_attach_material(user, case, requirement, uploaded)
+        keys.append(material.file.name or "")
+
+
+def _channel(request: HttpRequest) -> str:
+    return Channel.API if getattr(request, CLIENT_ATTR, None) is not None else Channel.ONLINE
+
+
+@router.post("/", response={201: CaseOut}, auth=AUTH)
+def apply(request: HttpRequest, payload: ApplicationIn) -> Status[CaseOut]:
+    """Apply in one call: draft, form and (unless `submit` is false) submission, all or none."""
+    user: Any = request.user
+    if not permissions.can_apply(user):
+        raise NotPermitted(_("Only a person may apply."))
+    item = ServiceItem.objects.filter(code=payload.service,
+                                      current_version__isnull=False).first()
+    if item is None:
+        raise ActionError("service_unknown", _("No service has this code."),
+                          {"field": "service"}, status=422)
+    impl = services.resolve_implementation(item, payload.implementation)
+    entity = services.entity_for(user, payload.on_behalf_of)
+    files = _decoded(impl, payload.materials)
+    keys: list[str] = []
+    try:
+        with transaction.atomic():
+            case = actions.do_create_draft(user, implementation=impl, applicant=user.person,
+                                           on_behalf_of=entity, channel=_channel(request))
+            case = actions.do_save_form(user, case, payload.form)
+            _attach_all(user, case, files, keys)
+            if payload.submit:
+                case = actions.do_transition(user, case, "submit")
+    except BaseException:
+        # The attach action removes its file only when its own rows fail; a later refusal in
+        # this one call rolls those rows back, so their files go too.
+        for key in keys:
+            storage.backend().delete(key)
+        raise
+    return Status(201, _detail(user, services.case_for(user, case.uid)))
+
+
+@router.get("/", response=CasePageOut, auth=AUTH)
+def my_applications(request: HttpRequest, status: str = "", limit: int = 20,
+                    offset: int = 0) -> CasePageOut:
+    """My applications and those of the enterprises I may act for, newest first."""
+    if not permissions.can_apply(request.user):
+        raise NotPermitted(_("Only a person has applications."))
+    qs = services.my_cases(request.user)
+    if status:
+        qs = qs.filter(status=status)
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    rows = qs.order_by("-created_at", "-id")[offset:offset + limit]
+    return CasePageOut(items=[CaseSummaryOut(**_summary(request.user, c)) for c in rows],
+                       count=qs.count())
+
+
+@router.get("/tasks", response=TaskPageOut, auth=AUTH)
+def tasks(request: HttpRequest, limit: int = 20, offset: int = 0) -> TaskPageOut:
+    """Cases I may act on now, by deadline, each with the steps open to me."""
+    if not permissions.can_use_workbench(request.user):
+        raise PermissionDenied(_("The task list is for staff handling cases."))
+    limit, offset = max(1, min(limit, MAX_PAGE)), max(0, offset)
+    found: list[CaseSummaryOut] = []
+    seen = 0
+    for case in services.task_candidates(request.user)[:TASK_SCAN_LIMIT].iterator(200):
+        summary = _summary(request.user, case)
+        if not summary["steps"]:
+            continue
+        seen += 1
+        if seen > offset:
+            found.append(CaseSummaryOut(**summary))
+        if len(found) > limit:
+            break
+    more = len(found) > limit
+    return TaskPageOut(items=found[:limit], next_offset=offset + limit if more else None)
+
+
+@router.get("/{uuid:uid}", response=CaseOut, auth=AUTH)
+def read(request: HttpRequest, uid: uuid.UUID) -> CaseOut:
+    """One application with its form, materials and timeline; others' cases are not found."""
+    return _detail(request.user, services.case_for(request.user, uid))
+
+
+@router.put("/{uuid:uid}/form", response=CaseOut, auth=AUTH)
+def update_form(request: HttpRequest, uid: uuid.UUID, payload: FormIn) -> CaseOut:
+    """Replace the form while the application is a draft or awaiting correction."""
+    case = services.case_for(request.user, uid)
+    if not (permissions.is_applicant(request.user, case)
+            or permissions.counter_may_edit(request.user, case)):
+        raise NotPermitted(_("You may not change this application."))
+    case = actions.do_save_form(request.user, case, payload.form)
+    return _detail(request.user, services.case_for(request.user, uid))
+
+
+@router.post("/{uuid:uid}/transitions", response=CaseOut, auth=AUTH)
+def take_step(request: HttpRequest, uid: uuid.UUID, payload: TransitionIn) -> CaseOut:
+    """Complete a task: take one step (accept, approve, resubmit ...) with its reasons."""
+    case = services.case_for(request.user, uid)
+    transition = TRANSITIONS.get(payload.transition)
+    if transition is None:
+        raise ActionError("unknown_transition", _("Unknown step: %s") % payload.transition,
+                          {"field": "transition", "allowed": sorted(TRANSITIONS)}, status=422)
+    if not permissions.can_transition(request.user, case, transition):
+        raise NotPermitted(_("You may not take this step on this case."))
+    actions.do_transition(request.user, case, transition.name, reason=payload.reason)
+    return _detail(request.user, services.case_for(request.user, uid))
+
+
+BENCH_TABLE = "bench_bare_insert"
+
+
+def _bare_insert(request: HttpRequest) -> dict[str, int]:
+    """The benchmark's anchor: one raw INSERT of the request body, nothing else. The table is
+    created by bench/ in its own database; the route exists only with JINGCHU_BENCH on."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {BENCH_TABLE} (body) VALUES (%s) RETURNING id",  # noqa: S608
+                       [request.body.decode("utf-8", "replace")])
+        row = cursor.fetchone()
+    return {"id": int(row[0]) if row else 0}
+
+
+if settings.BENCH:
+    router.add_api_operation("/bench/bare", ["POST"], _bare_insert, response={200: dict},
+                             include_in_schema=False)

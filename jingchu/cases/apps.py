@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "jingchu.cases"
     label = "cases"
     verbose_name = _("Cases")
+    nav = [
+        (_("My cases"), "cases:mine", "can_apply"),
+        (_("Workbench"), "cases:workbench", "can_use_workbench"),
+        (_("Counter intake"), "cases:counter", "can_use_counter"),
+    ]

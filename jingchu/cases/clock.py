@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 from jingchu.cases.choices import SlaState
@@ -44,6 +45,34 @@ def resume(case: Case, today: dt.date) -> int:
     return paused
 
 
+def near_due_until(today: dt.date) -> dt.date:
+    """Deadlines before this date (and not before today) are due soon: at most
+    NEAR_DUE_WORKING_DAYS working days remain."""
+    return calendar.add_working_days(today, NEAR_DUE_WORKING_DAYS + 1)
+
+
+def sla_q(state: str, today: dt.date) -> Q:
+    """The cases in SLA `state` on `today`, as a query; the same rule as `sla_state`."""
+    timed = Q(deadline__isnull=False, completed_at__isnull=True)
+    running = timed & Q(clock_paused_on__isnull=True)
+    cutoff = near_due_until(today)
+    queries: dict[str, Q] = {
+        SlaState.NONE: ~timed,
+        SlaState.PAUSED: timed & Q(clock_paused_on__isnull=False),
+        SlaState.OVERDUE: running & Q(deadline__lt=today),
+        SlaState.NEAR_DUE: running & Q(deadline__gte=today, deadline__lt=cutoff),
+        SlaState.ON_TIME: running & Q(deadline__gte=cutoff),
+    }
+    return queries[state]
+
+
+def working_days_left(case: Case, today: dt.date) -> int | None:
+    """Working days until the deadline; negative once overdue; None without a deadline."""
+    if case.deadline is None:
+        return None
+    return calendar.working_days_between(today, case.deadline)
+
+
 def sla_state(case: Case, today: dt.date | None = None) -> str:
     today = today or timezone.localdate()
     if case.deadline is None or case.completed_at is not None:
@@ -55,5 +84,3 @@ def sla_state(case: Case, today: dt.date | None = None) -> str:
     if calendar.working_days_between(today, case.deadline) <= NEAR_DUE_WORKING_DAYS:
         return SlaState.NEAR_DUE
     return SlaState.ON_TIME
-
-

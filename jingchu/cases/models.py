@@ -113,7 +113,7 @@ class CaseMaterial(models.Model):
 class CaseNumberCounter(models.Model):
     """The serial behind case numbers, per region, item type and day."""
 
-    prefix = models.CharField(max_length=16, unique=True)
+    prefix = models.CharField(max_length=24, unique=True)
     last = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

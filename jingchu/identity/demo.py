@@ -42,6 +42,13 @@ STAFF = [
     Persona("inspector_wh", "吴检", "Inspector, 武汉市市场监管局", "wh-scjg", StaffRole.INSPECTOR),
     Persona("auditor", "郑审", "Auditor, 省政务办", "hb-zwb", StaffRole.AUDITOR),
     Persona("admin", "冯管", "Administrator, 省政务办", "hb-zwb", StaffRole.ADMINISTRATOR),
+    # Case handling in Wuhan (the demo path) and a clerk in Yichang to show 全省通办 intake.
+    Persona("reviewer_wh_amr", "陈审", "Reviewer, 武汉市市场监管局", "wh-scjg", StaffRole.REVIEWER),
+    Persona("approver_wh_amr", "林批", "Approver, 武汉市市场监管局", "wh-scjg", StaffRole.APPROVER),
+    Persona("reviewer_wh_hrss", "何审", "Reviewer, 武汉市人社局", "wh-rsj", StaffRole.REVIEWER),
+    Persona("approver_wh_hrss", "罗批", "Approver, 武汉市人社局", "wh-rsj", StaffRole.APPROVER),
+    Persona("clerk_yichang", "黄窗", "Window clerk, 宜昌市民服务中心", "yc-zwzx",
+            StaffRole.WINDOW_CLERK),
 ]
 
 ENTERPRISE = {

@@ -17,6 +17,7 @@ from jingchu.core.models import Organization
 from jingchu.identity.models import LegalEntity, Person
 from jingchu.identity.services import authorization_for
 from jingchu.services import eforms
+from jingchu.services.choices import ApplicantKind
 from jingchu.services.models import ItemImplementation
 
 EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED}
@@ -28,6 +29,18 @@ def _check_applicant(actor: Any, applicant: Person, entity: LegalEntity | None,
         raise NotPermitted(_("You can only apply for yourself online."))
     if entity is not None and authorization_for(applicant, entity) is None:
         raise NotPermitted(_("The applicant may not act for this legal entity."))
+
+
+def _check_applicant_kind(kind: str, entity: LegalEntity | None) -> None:
+    """The item says who may apply: refuse at once rather than at the pre-check."""
+    if kind == ApplicantKind.LEGAL_ENTITY and entity is None:
+        raise ActionError("entity_required",
+                          _("This service is for legal entities: act for one first."),
+                          {"field": "on_behalf_of"})
+    if kind == ApplicantKind.PERSON and entity is not None:
+        raise ActionError("person_only",
+                          _("This service is for natural persons only: apply as yourself."),
+                          {"field": "on_behalf_of"})
 
 
 @transaction.atomic
@@ -47,6 +60,8 @@ def do_create_draft(
     if channel == Channel.COUNTER and not counter_allowed:
         raise NotPermitted(_("Your counter may not accept this service."))
     _check_applicant(actor, applicant, on_behalf_of, channel)
+    _check_applicant_kind((version.eligibility or {}).get("applicant_kind")
+                          or version.applicant_kind, on_behalf_of)
     case = Case.objects.create(
         item=implementation.item, version=version, implementation=implementation,
         handling_org=implementation.organization, applicant=applicant,
@@ -59,19 +74,22 @@ def do_create_draft(
     return case
 
 
-def _require_editable(actor: Any, case: Case) -> None:
+def require_editable(actor: Any, case: Case) -> None:
+    """The case is a draft or awaits correction, and the actor is its applicant or the clerk
+    filling it in at the counter; materials use the same rule."""
+    # Permission first: an outsider learns nothing about the state of someone else's case.
+    if not (permissions.is_applicant(actor, case) or permissions.counter_may_edit(actor, case)):
+        raise NotPermitted(_("You may not change this application."))
     if case.status not in EDITABLE:
         raise ActionError("not_editable", _("The application can no longer be changed."),
                           status=409)
-    if not (permissions.is_applicant(actor, case) or permissions.counter_may_edit(actor, case)):
-        raise NotPermitted(_("You may not change this application."))
 
 
 @transaction.atomic
 def do_save_form(actor: Any, case: Case, submitted: Any) -> Case:
     """Store the form once it is valid against the item version's schema."""
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _require_editable(actor, case)
+    require_editable(actor, case)
     data, errors = eforms.clean(case.version.form_schema, submitted)
     if errors:
         raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})

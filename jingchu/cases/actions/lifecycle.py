@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jingchu.cases import clock, numbering, permissions, precheck
 from jingchu.cases.actions.common import record_event
 from jingchu.cases.choices import Decision
 from jingchu.cases.models import Case
-from jingchu.cases.workflow import TRANSITIONS, Transition
+from jingchu.cases.workflow import HANDLING, TRANSITIONS, Transition
 from jingchu.core import audit
+from jingchu.core.choices import NotificationChannel
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.core.models import Organization
 
+# The applicant hears of these steps in the inbox (站内信).
+NOTIFIED = frozenset({"accept", "refuse", "request_correction", "request_review_correction",
+                      "approve", "deny", "complete"})
 
-def _apply_submit(case: Case, today: Any) -> None:
+
+def _precheck(case: Case, today: dt.date) -> None:
     problems = precheck.run(case, today)
     if problems:
         raise ActionError(
@@ -26,15 +34,19 @@ def _apply_submit(case: Case, today: Any) -> None:
             {"problems": [{"code": p.code, "message": p.message, "field": p.field}
                           for p in problems]},
         )
+
+
+def _apply_submit(case: Case, today: dt.date) -> None:
+    _precheck(case, today)
     if case.number is None:
         region = (case.accepting_org or case.handling_org).region.code
         case.number = numbering.next_number(region, case.version.item_type, today)
     case.submitted_at = timezone.now()
 
 
-def _apply_accept(actor: Any, case: Case, today: Any, via: Organization | None) -> None:
-    allowed = permissions.accepting_orgs(actor, case.implementation)
-    org = via or case.accepting_org or (allowed[0] if allowed else None)
+def _apply_accept(actor: Any, case: Case, today: dt.date, via: Organization | None) -> None:
+    allowed = permissions.intake_orgs(actor, case)
+    org = via or (allowed[0] if allowed else None)
     if org is None or org not in allowed:
         raise NotPermitted(_("Your organization may not accept this service."))
     case.accepting_org = org
@@ -48,6 +60,9 @@ def _apply_effects(actor: Any, case: Case, transition: Transition, reason: str,
     name = transition.name
     if name in {"submit", "resubmit"}:
         _apply_submit(case, today)
+    elif name == "supplement":
+        # Back to review only once the corrected application passes the pre-check again.
+        _precheck(case, today)
     elif name == "accept":
         _apply_accept(actor, case, today, via)
     elif name in {"approve", "deny"}:
@@ -62,34 +77,95 @@ def _apply_effects(actor: Any, case: Case, transition: Transition, reason: str,
         clock.resume(case, today)
 
 
-@transaction.atomic
-def do_transition(actor: Any, case: Case, name: str, *, reason: str = "",
-                  via: Organization | None = None) -> Case:
-    """Move a case along one allowed transition; anything else is refused with 409/403."""
-    transition = TRANSITIONS.get(name)
-    if transition is None:
-        raise ActionError("unknown_transition", _("Unknown step: %s") % name)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    if case.status not in transition.sources:
+def _reason(transition: Transition, reason: str, problems: Sequence[str]) -> tuple[str, list[str]]:
+    """The reasons as text, and for a correction request every problem as its own line."""
+    listed = [p.strip() for p in problems if p and p.strip()]
+    if transition.lists_problems:
+        listed += [line.strip() for line in (reason or "").splitlines() if line.strip()]
+        return "\n".join(listed), listed
+    return (reason or "").strip(), []
+
+
+def _check(actor: Any, case: Case, transition: Transition) -> None:
+    # Permission first: an outsider learns nothing about the case's status from the answer.
+    if not permissions.can_transition(actor, case, transition):
+        raise NotPermitted(_("You may not take this step on this case."))
+    if not transition.applies(case.status, case.accepted_at is not None):
         raise ActionError(
             "transition_not_allowed",
             _("This step is not possible while the case is %(status)s.")
             % {"status": case.get_status_display()},
-            {"status": case.status, "transition": name}, status=409,
+            {"status": case.status, "transition": transition.name}, status=409,
         )
-    if not permissions.can_transition(actor, case, transition):
-        raise NotPermitted(_("You may not take this step on this case."))
-    reason = (reason or "").strip()
+
+
+@transaction.atomic
+def do_transition(actor: Any, case: Case, name: str, *, reason: str = "",
+                  problems: Sequence[str] = (), via: Organization | None = None) -> Case:
+    """Move a case along one allowed transition; anything else is refused with 409/403.
+
+    `problems` (for a correction request) are listed one a line, all at once, with `reason`.
+    """
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ActionError("unknown_transition", _("Unknown step: %s") % name)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check(actor, case, transition)
+    reason, listed = _reason(transition, reason, problems)
     if transition.needs_reason and not reason:
         raise ActionError("reason_required", _("Please give the reasons."), {"field": "reason"})
     before = case.status
     _apply_effects(actor, case, transition, reason, via)
     case.status = transition.target
     case.save()
-    record_event(case, actor, name, before, note=reason)
+    details = {"problems": listed} if listed else None
+    record_event(case, actor, name, before, note=reason, details=details)
     audit.record(f"cases.case.{name}", actor, case,
                  {"from": before, "to": case.status, "number": case.number})
+    if name in NOTIFIED:
+        _notify_applicant(actor, case, name, reason)
     return case
+
+
+def _message(case: Case, name: str, reason: str) -> tuple[str, str]:
+    item = case.version.name
+    texts = {
+        "accept": (_("Your application %(number)s was accepted"),
+                   _("%(item)s: accepted. It will be handled by %(deadline)s.")),
+        "refuse": (_("Your application %(number)s was not accepted"),
+                   _("%(item)s: not accepted. Reasons:")),
+        "request_correction": (_("Your application %(number)s needs correction"),
+                               _("%(item)s: please correct the following and submit again:")),
+        "request_review_correction": (
+            _("Your application %(number)s needs correction"),
+            _("%(item)s: please correct the following and submit again "
+              "(the time limit is paused until then):")),
+        "approve": (_("Decision on your application %(number)s"),
+                    _("%(item)s: approved.")),
+        "deny": (_("Decision on your application %(number)s"),
+                 _("%(item)s: denied. Reasons:")),
+        "complete": (_("Your application %(number)s is completed"),
+                     _("%(item)s: completed.")),
+    }
+    subject, body = texts[name]
+    values = {"number": case.number or "", "item": item,
+              "deadline": case.deadline.isoformat() if case.deadline else "-"}
+    text = body % values
+    if reason:
+        text = f"{text}\n{reason}"
+    return subject % values, text
+
+
+def _notify_applicant(actor: Any, case: Case, name: str, reason: str) -> None:
+    from jingchu.core.actions import do_enqueue_notification
+
+    recipient = case.applicant.user
+    if recipient is None or not recipient.is_active:
+        return  # a walk-in applicant without an account hears at the counter
+    # Stored once, so written in the site's default language rather than the clerk's.
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _message(case, name, reason)
+    do_enqueue_notification(actor, recipient, NotificationChannel.SITE, subject[:200], body)
 
 
 @transaction.atomic
@@ -99,7 +175,12 @@ def do_claim(actor: Any, case: Case) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     if staff is None or not permissions.may_claim(actor, case):
         raise NotPermitted(_("You may not claim this case."))
-    if case.claimed_by_id not in (None, staff.pk):
+    if case.status not in HANDLING:
+        raise ActionError("not_claimable", _("Only a case being handled can be claimed."),
+                          {"status": case.status}, status=409)
+    if case.claimed_by_id == staff.pk:
+        return case  # claimed already: nothing to write
+    if case.claimed_by_id is not None:
         raise ActionError("already_claimed", _("Another reviewer has claimed this case."),
                           status=409)
     case.claimed_by = staff

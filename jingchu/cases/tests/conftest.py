@@ -42,3 +42,12 @@ def wuhan_amr_staff(catalog: dict[str, Any]) -> dict[str, User]:
 def implementation(code: str, org_key: str, orgs: dict[str, Any]) -> ItemImplementation:
     return ItemImplementation.objects.select_related("item__current_version").get(
         item__code=code, organization=orgs[org_key])
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    """A temporary MEDIA_ROOT, so that the files a test writes can be counted (applicant tests)."""
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root

@@ -7,6 +7,7 @@ import itertools
 from typing import Any
 
 import pyotp
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -63,8 +64,10 @@ def wrong_code(totp: pyotp.TOTP) -> str:
 
 
 def english_client() -> Client:
-    # Messages are asserted in English; zh-hans is the default language once translated.
-    return Client(HTTP_ACCEPT_LANGUAGE="en")
+    # Messages are asserted in English; zh-hans is the default unless the user chose English.
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 def post_login(

@@ -44,6 +44,8 @@ def page(live_server, world, monkeypatch):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
+        # English is the user's explicit choice (the language cookie), as after /i18n/setlang/.
+        context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         tab = context.new_page()
         tab.set_default_timeout(15_000)
         try:

@@ -249,7 +249,8 @@ def test_consent_page_names_what_is_released(client: Any, admin: Any) -> None:
     app, _secret = h.register(admin, id_number=True)
     client.force_login(h.citizen().user)
     _verifier, challenge = h.pkce_pair()
-    page = client.get(_auth_query(app, "openid id_number", challenge), HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get(_auth_query(app, "openid id_number", challenge))
     assert page.status_code == 200
     text = page.content.decode()
     assert "Your full citizen ID number" in text
@@ -273,7 +274,8 @@ def test_authorization_is_audited_with_its_acr(client: Any, admin: Any) -> None:
 def test_logout_without_a_hint_asks_first(client: Any, admin: Any) -> None:
     person: Any = h.citizen()
     client.force_login(person.user)
-    page = client.get("/oidc/logout/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get("/oidc/logout/")
     assert page.status_code == 200
     assert "Sign out of Jingchu?" in page.content.decode()
     assert client.get("/account/").status_code == 200  # not signed out by merely asking

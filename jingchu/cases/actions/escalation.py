@@ -1,0 +1,80 @@
+"""Escalation (督办): near-due and overdue cases are flagged once and their approvers told."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from jingchu.cases import clock
+from jingchu.cases.actions.common import record_event
+from jingchu.cases.choices import SlaState
+from jingchu.cases.models import Case
+from jingchu.core import audit
+from jingchu.core.choices import NotificationChannel
+from jingchu.identity.choices import StaffRole
+from jingchu.identity.models import User
+
+SYSTEM_LABEL = "system"
+ESCALATED_STATES = (SlaState.NEAR_DUE, SlaState.OVERDUE)
+
+
+def due_for_escalation(today: dt.date) -> Any:
+    """Cases with the clock running that are due soon or overdue and not escalated yet."""
+    return Case.objects.filter(
+        clock.sla_q(SlaState.NEAR_DUE, today) | clock.sla_q(SlaState.OVERDUE, today),
+        escalated_at__isnull=True,
+    ).order_by("deadline", "pk")
+
+
+def _approvers(case: Case) -> list[User]:
+    return list(User.objects.filter(
+        is_active=True, staff__assignments__organization_id=case.handling_org_id,
+        staff__assignments__role=StaffRole.APPROVER).distinct().order_by("pk"))
+
+
+def _message(case: Case, state: str) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        values = {"number": case.number or "", "item": case.version.name,
+                  "deadline": case.deadline.isoformat() if case.deadline else "-"}
+        if state == SlaState.OVERDUE:
+            subject = _("Overdue case %(number)s") % values
+            body = _("%(item)s, case %(number)s, passed its deadline %(deadline)s.") % values
+        else:
+            subject = _("Case %(number)s is due soon") % values
+            body = _("%(item)s, case %(number)s, is due on %(deadline)s.") % values
+    return subject, body
+
+
+@transaction.atomic
+def do_escalate_case(case: Case, today: dt.date | None = None) -> bool:
+    """Escalate one case if it still needs it; answers whether it did (idempotent)."""
+    from jingchu.core.actions import do_enqueue_notification
+
+    today = today or timezone.localdate()
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    state = clock.sla_state(case, today)
+    if case.escalated_at is not None or state not in ESCALATED_STATES:
+        return False
+    case.escalated_at = timezone.now()
+    case.save(update_fields=["escalated_at"])
+    approvers = _approvers(case)
+    details = {"sla": state, "deadline": case.deadline.isoformat() if case.deadline else None,
+               "approvers": len(approvers)}
+    record_event(case, None, "escalate", case.status, details=details, public=False)
+    audit.record("cases.case.escalate", None, case, details, actor_label=SYSTEM_LABEL)
+    subject, body = _message(case, state)
+    for user in approvers:
+        do_enqueue_notification(None, user, NotificationChannel.SITE, subject, body)
+    return True
+
+
+def escalate_due_cases(today: dt.date | None = None) -> int:
+    """Escalate every case due for it, each in its own transaction; answers how many."""
+    today = today or timezone.localdate()
+    ids = list(due_for_escalation(today).values_list("pk", flat=True))
+    return sum(do_escalate_case(Case(pk=pk), today) for pk in ids)
