@@ -1,4 +1,8 @@
 from django.urls import URLPattern
 
+from jingchu.reviews.views import applicant, public, staff, window
+
 app_name = "reviews"
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = (
+    applicant.urlpatterns + staff.urlpatterns + window.urlpatterns + public.urlpatterns
+)

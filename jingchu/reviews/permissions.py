@@ -1,0 +1,97 @@
+"""Named permission checks of 好差评; every view and endpoint calls one first.
+
+Who does what (decided here; the refusals are tested in tests/test_rectification.py,
+test_appeal.py, test_window.py and test_pages.py):
+- An applicant rates only their own case (`cases.permissions.is_applicant`, which includes acting
+  for an enterprise).
+- A rectification is handled (call-back, fix or explanation) by the rated organization's
+  reviewers, approvers and administrators; window clerks are left out on purpose, since a bad
+  rating of a window is usually about the clerk.
+- Closing a rectification is the approver's or administrator's sign-off on the fix.
+- Any handler may appeal a bad rating as malicious; an approver of the organization other than
+  the one who filed the appeal decides it (four eyes).
+- A window device is opened by a window clerk of its organization, and rates only while that
+  clerk's session holds the device's token.
+- Statistics are public.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jingchu.cases import permissions as case_permissions
+from jingchu.cases.models import Case
+from jingchu.core.models import Organization
+from jingchu.identity.choices import StaffRole
+from jingchu.identity.permissions import require
+from jingchu.reviews.models import Appeal, Rectification, Review
+
+HANDLER_ROLES = (StaffRole.REVIEWER, StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
+CLOSER_ROLES = (StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
+DECIDER_ROLES = (StaffRole.APPROVER,)
+
+__all__ = ["require"]
+
+
+def org_ids(user: Any, roles: tuple[str, ...]) -> set[int]:
+    """Primary keys of the organizations where the user holds one of the roles."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return set()
+    return set(staff.assignments.filter(role__in=roles).values_list("organization_id", flat=True))
+
+
+def _person(user: Any) -> Any:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return getattr(user, "person", None)
+
+
+def can_rate_case(user: Any, case: Case) -> bool:
+    return case_permissions.is_applicant(user, case)
+
+
+def can_list_own_ratings(user: Any) -> bool:
+    return _person(user) is not None
+
+
+def can_view_stats(user: Any) -> bool:
+    """Statistics are public (政务服务评价信息公开)."""
+    return True
+
+
+def can_use_queue(user: Any) -> bool:
+    return bool(org_ids(user, HANDLER_ROLES))
+
+
+def can_handle_rectification(user: Any, rectification: Rectification) -> bool:
+    return rectification.organization_id in org_ids(user, HANDLER_ROLES)
+
+
+def can_close_rectification(user: Any, rectification: Rectification) -> bool:
+    return rectification.organization_id in org_ids(user, CLOSER_ROLES)
+
+
+def can_appeal(user: Any, review: Review) -> bool:
+    return review.organization_id in org_ids(user, HANDLER_ROLES)
+
+
+def can_decide_any_appeal(user: Any) -> bool:
+    return bool(org_ids(user, DECIDER_ROLES))
+
+
+def can_decide_appeal(user: Any, appeal: Appeal) -> bool:
+    if appeal.filed_by_id == getattr(user, "pk", None):
+        return False
+    return appeal.review.organization_id in org_ids(user, DECIDER_ROLES)
+
+
+def can_open_window_device(user: Any, organization: Organization) -> bool:
+    return organization.pk in org_ids(user, (StaffRole.WINDOW_CLERK,))
+
+
+def can_use_window_devices(user: Any) -> bool:
+    """The menu entry: window clerks of any organization."""
+    return bool(org_ids(user, (StaffRole.WINDOW_CLERK,)))

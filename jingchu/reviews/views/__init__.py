@@ -1,0 +1,1 @@
+"""Pages of 好差评, split by who uses them."""
