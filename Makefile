@@ -55,3 +55,8 @@ messages: $(STAMP)
 lock:
 	uv pip compile pyproject.toml --extra dev -p 3.11 --generate-hashes --no-header \
 		-o requirements/lock.txt
+
+# Case-submission throughput against PostgreSQL with gunicorn + wrk; writes bench/RESULTS.md.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/cases_submit.py

@@ -1,0 +1,77 @@
+"""Writes bench/RESULTS.md from one run of bench/cases_submit.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+GOAL_RATE, GOAL_RATIO = 1000, 0.5
+HEADER = ("| endpoint | per second | ratio to anchor | acknowledged | stored | refused | p50 ms "
+          "| p99 ms | app CPU ms/req | machine CPU ms/req |")
+
+
+def _row(name: str, r: dict[str, Any], anchor: float) -> str:
+    return (f"| {name} | {r['rate']:,.0f} | {r['rate'] / anchor:.2f} | {r['ok']:,} | "
+            f"{r['stored']:,} | {r['bad']} | {r['p50_us'] / 1000:.1f} | {r['p99_us'] / 1000:.1f} "
+            f"| {r['app_cpu_ms']:.2f} | {r['all_cpu_ms']:.2f} |")
+
+
+def write_results(path: Path, machine: dict[str, str], bare: dict[str, Any],
+                  api: dict[str, Any], profile: dict[str, Any], meta: dict[str, Any]) -> None:
+    ratio = api["rate"] / bare["rate"]
+    phases = "\n".join(f"| {name} | {ms:.2f} |" for name, ms in profile["phases_ms"].items())
+    kinds = ", ".join(f"{k} {v}" for k, v in sorted(profile["query_kinds"].items()))
+    sql = "\n".join(f"{i + 1:2d}. `{q}`" for i, q in enumerate(profile["sql"]))
+    text = f"""# Benchmark: case submission throughput (issue 3)
+
+Written by `make bench` (bench/cases_submit.py) on {dt.date.today().isoformat()}; numbers from
+one run, the anchor measured in the same run on the same server. Rerun to refresh.
+
+## Machine
+{", ".join(f"{k}: {v}" for k, v in machine.items())}
+
+## Set-up
+PostgreSQL database `jingchu_bench` (created, migrated, demo data loaded, dropped afterwards);
+gunicorn `jingchu.wsgi`, 2 workers x 4 threads (gthread), DEBUG off; wrk on the same machine,
+1 thread, {meta["connections"]} keep-alive connections, {meta["seconds"]["bare"]} s (anchor) and
+{meta["seconds"]["api"]} s (API) after {meta["seconds"]["warm"]} s warm-ups; bearer tokens of
+the platform's OIDC provider for a pool of 23 citizens.
+
+- **anchor** `POST /api/v1/cases/bench/bare`: one raw `INSERT ... RETURNING id` of the body
+  (exists only with `JINGCHU_BENCH=true`).
+- **API** `POST /api/v1/cases/`: a real submission of 开具个人所得税纳税记录 (000136002000):
+  bearer token check, JSON Schema form validation, draft, form, pre-check, case number,
+  events and audit rows, the full case read back, all in one transaction.
+
+## Results
+
+{HEADER}
+|---|---|---|---|---|---|---|---|---|---|
+{_row("anchor (bare INSERT)", bare, bare["rate"])}
+{_row("API submission", api, bare["rate"])}
+
+- Submissions: **{api["rate"]:,.0f}/s = {ratio:.2f} of the anchor**. Goal: >= {GOAL_RATE:,}/s
+  and >= {GOAL_RATIO:.0%} of the anchor — **{"met" if api["rate"] >= GOAL_RATE
+  and ratio >= GOAL_RATIO else "not met"}**.
+- Stored vs acknowledged: anchor {meta["check_bare"]}; API {meta["check_api"]}.
+- CPU columns: gunicorn workers' CPU, and the whole machine's busy time (workers, PostgreSQL,
+  wrk), per acknowledged request; 2 cores give 2,000 ms of CPU per second.
+
+## Where the time goes (one process, in-process client, cProfile, {profile["n"]} submissions)
+{profile["ms_per_submission"]:.2f} ms per submission under the profiler;
+{profile["queries"]} SQL statements per submission ({kinds}).
+
+| phase (cumulative, ms per submission) | ms |
+|---|---|
+{phases}
+
+Top functions by own time:
+```
+{profile["top_tottime"].strip()[-3500:]}
+```
+
+SQL of one submission:
+{sql}
+"""
+    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,192 @@
+"""Case-submission throughput through the API, next to a bare raw-INSERT endpoint on the same
+server (the limit), in one run. `make bench` runs it and writes bench/RESULTS.md.
+
+Production-like: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the end),
+gunicorn jingchu.wsgi with 2 gthread workers x 4 threads, wrk with bench/submit.lua on the same
+machine, bearer tokens from the platform's OIDC provider for a pool of citizens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+DB = "jingchu_bench"
+PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SECONDS = {"warm": 4, "bare": 15, "api": 30}
+API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
+CLK = os.sysconf("SC_CLK_TCK")
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True) -> str:
+    done = subprocess.run(cmd, env=env, cwd=ROOT, check=False, text=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT if quiet else None)
+    if done.returncode:
+        print(done.stdout[-3000:], file=sys.stderr)
+        raise SystemExit(f"failed ({done.returncode}): {' '.join(cmd)}")
+    return done.stdout
+
+
+def sql(query: str) -> str:
+    return run(["psql", *PG, "-d", DB, "-tAc", query]).strip()
+
+
+def bench_env(var_dir: Path) -> dict[str, str]:
+    return os.environ | {
+        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+        "JINGCHU_SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
+        "JINGCHU_SM4_KEY": "00112233445566778899aabbccddeeff",
+        "JINGCHU_BLIND_INDEX_KEY": "bench-blind-index-key",
+        "JINGCHU_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "JINGCHU_VAR_DIR": str(var_dir), "JINGCHU_BENCH": "true",
+        "DJANGO_SETTINGS_MODULE": "jingchu.settings", "JINGCHU_LOG_LEVEL": "WARNING",
+        "JINGCHU_REDIS_URL": "", "JINGCHU_DEMO": "false",
+    }
+
+
+def cpu_ticks(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime + stime
+    return total
+
+
+def machine_busy() -> int:
+    parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return sum(parts) - parts[3] - parts[4]  # everything but idle and iowait
+
+
+def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(
+        [str(BIN / "gunicorn"), "jingchu.wsgi", "--workers", "2", "--threads", "4",
+         "--worker-class", "gthread", "--bind", f"127.0.0.1:{PORT}", "--keep-alive", "30",
+         "--log-level", "warning"], cwd=ROOT, env=env)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def workers(server: subprocess.Popen[bytes]) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(server.pid)], text=True, capture_output=True)
+    return [int(p) for p in out.stdout.split()]
+
+
+def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
+    out = run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "submit.lua"), f"http://127.0.0.1:{PORT}{path}",
+               "--", path, str(tmp / "body.json"), str(tmp / "tokens.txt"), str(expected)])
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def measure(name: str, path: str, expected: int, count_sql: str, tmp: Path,
+            server: subprocess.Popen[bytes]) -> dict[str, Any]:
+    wrk(path, SECONDS["warm"], expected, tmp)
+    time.sleep(1)
+    before = int(sql(count_sql))
+    pids = workers(server)
+    ticks, busy = cpu_ticks(pids), machine_busy()
+    result = wrk(path, SECONDS[name], expected, tmp)
+    app_ticks, all_ticks = cpu_ticks(pids) - ticks, machine_busy() - busy
+    time.sleep(2)  # let requests in flight when wrk stopped finish on the server
+    result["stored"] = int(sql(count_sql)) - before
+    result["rate"] = result["ok"] / (result["duration_us"] / 1e6)
+    result["app_cpu_ms"] = app_ticks * 1000 / CLK / max(1, result["ok"])
+    result["all_cpu_ms"] = all_ticks * 1000 / CLK / max(1, result["ok"])
+    print(f"{name}: {result['rate']:.0f}/s ok={result['ok']} bad={result['bad']} "
+          f"stored={result['stored']} sent={result['sent']}", flush=True)
+    return result
+
+
+def versions() -> dict[str, str]:
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "nproc": str(os.cpu_count()), "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "cpu": next((ln.split(":", 1)[1].strip() for ln in
+                     Path("/proc/cpuinfo").read_text().splitlines()
+                     if ln.startswith("model name")), "?"),
+        "python": platform.python_version(),
+        "postgresql": sql("SHOW server_version"),
+        "gunicorn": run([str(BIN / "gunicorn"), "--version"]).strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout
+        .splitlines()[0].split(" [")[0],
+        "kernel": platform.release(),
+        "load average at the end": Path("/proc/loadavg").read_text().split()[0],
+        "synchronous_commit": sql("SHOW synchronous_commit"),
+    }
+
+
+def check(r: dict[str, Any]) -> str:
+    unanswered = r["sent"] - r["ok"] - r["bad"]
+    if r["stored"] == r["ok"]:
+        return "stored == acknowledged"
+    if r["ok"] < r["stored"] <= r["ok"] + unanswered:
+        return (f"stored = acknowledged + {r['stored'] - r['ok']}: requests in flight when wrk "
+                f"stopped ({unanswered} unanswered), none lost")
+    return f"MISMATCH: stored {r['stored']} vs acknowledged {r['ok']}"
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    tmp = Path(tempfile.mkdtemp(prefix="jingchu-bench-"))
+    env = bench_env(tmp / "var")
+    run(["dropdb", *PG, "--if-exists", DB])
+    run(["createdb", *PG, DB])
+    server = None
+    try:
+        started = time.time()
+        run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
+        run([str(BIN / "jingchu"), "demo"], env)
+        print(run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(tmp)], env).strip())
+        server = start_server(env)
+        bare = measure("bare", BARE_PATH, 200, "SELECT count(*) FROM bench_bare_insert", tmp,
+                       server)
+        api = measure("api", API_PATH, 201,
+                      "SELECT count(*) FROM cases_case WHERE status = 'submitted'", tmp, server)
+        server.terminate()
+        server.wait(timeout=30)
+        server = None
+        run([str(BIN / "python"), "bench/setup_pool.py", "profile", str(tmp), "300"], env)
+        profile = json.loads((tmp / "profile.json").read_text())
+        machine = versions()
+        from bench_report import write_results  # beside this script (on sys.path)
+
+        write_results(ROOT / "bench" / "RESULTS.md", machine, bare, api, profile,
+                      {"check_bare": check(bare), "check_api": check(api),
+                       "connections": CONNECTIONS, "seconds": SECONDS,
+                       "elapsed": time.time() - started})
+        print(f"ratio {api['rate'] / bare['rate']:.2f}; wrote bench/RESULTS.md")
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        run(["dropdb", *PG, "--if-exists", DB])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()

@@ -1,0 +1,151 @@
+"""Django-side set-up and profile of the case-submission benchmark (run by bench/cases_submit.py).
+
+`setup OUT_DIR`: a pool of citizens with bearer tokens from the platform's OIDC provider, the
+request body, and the bare anchor's table. `profile OUT_DIR N`: N submissions in-process under
+cProfile, with the SQL statements per submission, written as JSON for the results page.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import datetime as dt
+import io
+import json
+import pstats
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import django
+
+POOL = 20
+PREFIX_LENGTH = 18  # RRRRRR-TT-YYYYMMDD
+SERVICE = "000136002000"  # 开具个人所得税纳税记录: person, 全省通办, no upload needed
+
+
+def _form(person: Any) -> dict[str, Any]:
+    return {"applicant_name": person.name, "id_number": person.id_number,
+            "phone": "13871234567", "from": "2026-01-01", "to": "2026-06-30", "pledge": True}
+
+
+def setup(out: Path) -> None:
+    from django.db import connection
+    from django.utils import timezone
+    from oauth2_provider.models import AccessToken, Application
+
+    from jingchu.identity import actions as identity_actions
+    from jingchu.identity.demo import DEMO_PASSWORD
+    from jingchu.identity.models import ClientPolicy, Person
+    from jingchu.identity.validators import make_id_number
+    from jingchu.services.models import ItemImplementation
+
+    for i in range(POOL):
+        number = make_id_number("420102", dt.date(1980, 1, 1) + dt.timedelta(days=97 * i),
+                                100 + i, i % 2 == 0)
+        if identity_actions.find_person(number) is None:
+            identity_actions.do_register_person(None, name=f"测试{i:02d}", id_number=number,
+                                                username=f"bench{i:02d}", password=DEMO_PASSWORD)
+    app = Application.objects.create(
+        name="bench", client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+        redirect_uris="https://bench.invalid/cb", algorithm=Application.RS256_ALGORITHM)
+    ClientPolicy.objects.create(application=app, allowed_scopes="openid profile")
+    tokens = []
+    for n, person in enumerate(Person.objects.filter(user__isnull=False).select_related("user")):
+        raw = f"bench-token-{n:03d}-{person.uid.hex}"
+        AccessToken.objects.create(user=person.user, application=app, token=raw,
+                                   scope="openid profile",
+                                   expires=timezone.now() + dt.timedelta(hours=2))
+        tokens.append(raw)
+    impl = ItemImplementation.objects.filter(item__code=SERVICE, is_active=True).order_by(
+        "code").first()
+    person = Person.objects.filter(user__isnull=False).first()
+    assert impl is not None and person is not None
+    body = {"service": SERVICE, "implementation": impl.code, "form": _form(person)}
+    (out / "tokens.txt").write_text("\n".join(tokens) + "\n")
+    (out / "body.json").write_text(json.dumps(body, ensure_ascii=False))
+    with connection.cursor() as cursor:
+        # Work-around in this throw-away database only: CaseNumberCounter.prefix is declared
+        # max_length=16 but numbering writes 18 characters ("420000-20-20261129"), which
+        # PostgreSQL refuses (SQLite does not check). Reported; the model needs max_length >= 18.
+        cursor.execute("SELECT character_maximum_length FROM information_schema.columns "
+                       "WHERE table_name = 'cases_casenumbercounter' AND column_name = 'prefix'")
+        row = cursor.fetchone()
+        if row and row[0] is not None and row[0] < PREFIX_LENGTH:
+            cursor.execute("ALTER TABLE cases_casenumbercounter ALTER COLUMN prefix "
+                           f"TYPE varchar({PREFIX_LENGTH})")
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_insert "
+                       "(id bigserial PRIMARY KEY, body text NOT NULL, "
+                       "at timestamptz NOT NULL DEFAULT now())")
+    print(json.dumps({"tokens": len(tokens), "implementation": impl.code}))
+
+
+def _phase_times(stats: pstats.Stats, n: int) -> dict[str, float]:
+    """Milliseconds per submission inside the main phases (cumulative time)."""
+    wanted = {"authenticate": "bearer.py", "do_create_draft": "drafts.py",
+              "do_save_form": "drafts.py", "do_transition": "lifecycle.py",
+              "_detail": "api.py", "run": "precheck.py", "next_number": "numbering.py",
+              "clean": "eforms.py", "record": "audit.py"}
+    out: dict[str, float] = {}
+    for (filename, _line, func), row in stats.stats.items():  # type: ignore[attr-defined]
+        if func in wanted and filename.endswith(wanted[func]):
+            key = f"{func} ({wanted[func]})"
+            out[key] = out.get(key, 0.0) + row[3] * 1000 / n
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def profile(out: Path, n: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    body = (out / "body.json").read_text()
+    token = (out / "tokens.txt").read_text().split()[0]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def submit() -> None:
+        response = client.post("/api/v1/cases/", body, content_type="application/json")
+        assert response.status_code == 201, response.content[:300]
+
+    for _ in range(20):
+        submit()  # warm caches and connections
+    with CaptureQueriesContext(connection) as queries:
+        submit()
+    # Copied at once: the next request's `request_started` signal clears the query log.
+    captured = [q["sql"] for q in queries.captured_queries]
+    kinds: dict[str, int] = {}
+    for q in captured:
+        word = q.split(None, 1)[0].upper()
+        kinds[word] = kinds.get(word, 0) + 1
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(n):
+        submit()
+    profiler.disable()
+    elapsed = time.perf_counter() - started
+    stats = pstats.Stats(profiler)
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+    (out / "profile.json").write_text(json.dumps({
+        "n": n, "ms_per_submission": elapsed * 1000 / n, "queries": len(captured),
+        "query_kinds": kinds, "phases_ms": _phase_times(stats, n),
+        "top_tottime": text.getvalue(),
+        "sql": [q[:160] for q in captured],
+    }, ensure_ascii=False, indent=1))
+
+
+def main() -> None:
+    django.setup()
+    command, out = sys.argv[1], Path(sys.argv[2])
+    if command == "setup":
+        setup(out)
+    elif command == "profile":
+        profile(out, int(sys.argv[3]))
+    else:
+        raise SystemExit(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+-- wrk script of the case-submission benchmark: POST one JSON body with a bearer token taken
+-- round-robin from a pool, count the expected status, and print the totals as one JSON line.
+-- args: path, body file, tokens file, expected status
+local threads = {}
+local path, body, expected
+local tokens = {}
+local counter = 0
+sent, ok, bad = 0, 0, 0
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  path = args[1]
+  local f = assert(io.open(args[2], "rb"))
+  body = f:read("*a")
+  f:close()
+  for line in io.lines(args[3]) do
+    if #line > 0 then table.insert(tokens, line) end
+  end
+  expected = tonumber(args[4])
+end
+
+function request()
+  counter = counter + 1
+  sent = sent + 1
+  local token = tokens[(counter % #tokens) + 1]
+  return wrk.format("POST", path, {
+    ["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. token,
+  }, body)
+end
+
+function response(status, headers, resp)
+  if status == expected then ok = ok + 1 else bad = bad + 1 end
+end
+
+function done(summary, latency, requests)
+  local s, o, b = 0, 0, 0
+  for _, t in ipairs(threads) do
+    s = s + t:get("sent")
+    o = o + t:get("ok")
+    b = b + t:get("bad")
+  end
+  io.write(string.format(
+    'RESULT {"sent": %d, "ok": %d, "bad": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
+    '"socket_errors": %d}\n',
+    s, o, b, summary.duration, latency:percentile(50), latency:percentile(99),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
