@@ -29,11 +29,13 @@ Written by `make bench` (bench/cases_submit.py) on {dt.date.today().isoformat()}
 one run, the anchor measured in the same run on the same server. Rerun to refresh.
 
 ## Machine
-{", ".join(f"{k}: {v}" for k, v in machine.items())}
+{", ".join(f"{k}: {v}" for k, v in machine.items())}, load average at the start:
+{meta.get("load_start", "?")}
 
 ## Set-up
 PostgreSQL database `jingchu_bench` (created, migrated, demo data loaded, dropped afterwards);
-gunicorn `jingchu.wsgi`, 2 workers x 4 threads (gthread), DEBUG off; wrk on the same machine,
+gunicorn `jingchu.wsgi` with bench/gunicorn.conf.py (2 gthread workers x 4 threads, GIL switch
+interval 1 ms), DEBUG off; wrk on the same machine,
 1 thread, {meta["connections"]} keep-alive connections, {meta["seconds"]["bare"]} s (anchor) and
 {meta["seconds"]["api"]} s (API) after {meta["seconds"]["warm"]} s warm-ups; bearer tokens of
 the platform's OIDC provider for a pool of 23 citizens.
@@ -41,8 +43,11 @@ the platform's OIDC provider for a pool of 23 citizens.
 - **anchor** `POST /api/v1/cases/bench/bare`: one raw `INSERT ... RETURNING id` of the body
   (exists only with `JINGCHU_BENCH=true`).
 - **API** `POST /api/v1/cases/`: a real submission of 开具个人所得税纳税记录 (000136002000):
-  bearer token check, JSON Schema form validation, draft, form, pre-check, case number,
-  events and audit rows, the full case read back, all in one transaction.
+  bearer token check (token, user, person, client policy; kept per process for at most 2 s),
+  the implementation with its item, current version and organization (kept at most 2 s), JSON
+  Schema validation of the form, pre-check (materials, eligibility), then one transaction
+  writing the case already submitted with its number, 2 timeline events and 3 audit rows
+  (`do_submit_application`; on PostgreSQL one statement), answered from what was written.
 
 ## Results
 
@@ -71,7 +76,11 @@ Top functions by own time:
 {profile["top_tottime"].strip()[-3500:]}
 ```
 
-SQL of one submission:
+SQL of one submission (the lookups of the token and of the implementation, once every 2 s per
+process, are not among them when they were cached):
 {sql}
 """
+    history = path.parent / "HISTORY.md"
+    if history.exists():  # the hand-written account of what changed, kept across reruns
+        text += "\n" + history.read_text(encoding="utf-8")
     path.write_text(text, encoding="utf-8")

@@ -75,9 +75,9 @@ def machine_busy() -> int:
 
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "jingchu.wsgi", "--workers", "2", "--threads", "4",
-         "--worker-class", "gthread", "--bind", f"127.0.0.1:{PORT}", "--keep-alive", "30",
-         "--log-level", "warning"], cwd=ROOT, env=env)
+        [str(BIN / "gunicorn"), "jingchu.wsgi", "--config",
+         str(ROOT / "bench" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{PORT}"],
+        cwd=ROOT, env=env)
     for _ in range(100):
         try:
             socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
@@ -151,6 +151,7 @@ def check(r: dict[str, Any]) -> str:
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
+    load_start = Path("/proc/loadavg").read_text().split()[0]
     tmp = Path(tempfile.mkdtemp(prefix="jingchu-bench-"))
     env = bench_env(tmp / "var")
     run(["dropdb", *PG, "--if-exists", DB])
@@ -177,6 +178,7 @@ def main() -> None:
         write_results(ROOT / "bench" / "RESULTS.md", machine, bare, api, profile,
                       {"check_bare": check(bare), "check_api": check(api),
                        "connections": CONNECTIONS, "seconds": SECONDS,
+                       "load_start": load_start,
                        "elapsed": time.time() - started})
         print(f"ratio {api['rate'] / bare['rate']:.2f}; wrote bench/RESULTS.md")
     finally:

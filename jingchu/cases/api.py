@@ -27,7 +27,7 @@ from jingchu.cases.actions.materials import max_bytes as max_upload_bytes
 from jingchu.cases.bearer import CLIENT_ATTR, bearer
 from jingchu.cases.choices import Channel
 from jingchu.cases.clock import sla_state
-from jingchu.cases.models import Case
+from jingchu.cases.models import Case, CaseEvent
 from jingchu.cases.schemas import (
     ApplicationIn,
     CaseMaterialOut,
@@ -48,7 +48,7 @@ from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.services import catalog
 from jingchu.services import permissions as catalog_permissions
 from jingchu.services.choices import MaterialSource
-from jingchu.services.models import ItemImplementation, ItemVersion, ServiceItem
+from jingchu.services.models import ItemImplementation, ItemVersion
 from jingchu.services.schemas import MaterialOut
 
 router = Router(tags=["cases"])
@@ -84,6 +84,13 @@ def _detail(user: Any, case: Case) -> CaseOut:
         uid=str(m.uid), requirement=str(m.requirement.uid), name=m.requirement.name,
         source=m.source, filename=m.filename, size=m.size,
     ) for m in case.materials.select_related("requirement")]
+    return _case_out(user, case, list(events), materials)
+
+
+def _case_out(user: Any, case: Case, events: list[CaseEvent],
+              materials: list[CaseMaterialOut]) -> CaseOut:
+    """The case as the API shows it, from objects in hand (events already filtered for the
+    viewer)."""
     return CaseOut(
         **_summary(user, case), version_uid=str(case.version.uid),
         implementation=case.implementation.code,
@@ -166,13 +173,15 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status[CaseOut]:
     user: Any = request.user
     if not permissions.can_apply(user):
         raise NotPermitted(_("Only a person may apply."))
-    item = ServiceItem.objects.filter(code=payload.service,
-                                      current_version__isnull=False).first()
-    if item is None:
-        raise ActionError("service_unknown", _("No service has this code."),
-                          {"field": "service"}, status=422)
-    impl = services.resolve_implementation(item, payload.implementation)
+    impl = services.implementation_for(payload.service, payload.implementation)
     entity = services.entity_for(user, payload.on_behalf_of)
+    if payload.submit and not payload.materials:
+        # Nothing to upload: one action stores the case already submitted, and the answer is
+        # built from what it wrote (every event of a new case is public).
+        submission = actions.do_submit_application(
+            user, implementation=impl, applicant=user.person, form=payload.form,
+            on_behalf_of=entity, channel=_channel(request))
+        return Status(201, _case_out(user, submission.case, submission.events, []))
     files = _decoded(impl, payload.materials)
     keys: list[str] = []
     try:

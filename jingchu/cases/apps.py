@@ -6,6 +6,7 @@ class CasesConfig(AppConfig):
     name = "jingchu.cases"
     label = "cases"
     verbose_name = _("Cases")
+    demo_module = "jingchu.cases.demo"
     nav = [
         (_("My cases"), "cases:mine", "can_apply"),
         (_("Workbench"), "cases:workbench", "can_use_workbench"),

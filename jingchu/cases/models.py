@@ -116,5 +116,13 @@ class CaseNumberCounter(models.Model):
     prefix = models.CharField(max_length=24, unique=True)
     last = models.PositiveIntegerField(default=0)
 
+    class Meta:
+        constraints = [
+            # Six digits a day: the database refuses the serial after the last, so a submission
+            # written in one statement cannot take a number that does not exist.
+            models.CheckConstraint(condition=models.Q(last__lte=999_999),
+                                   name="cases_counter_serial_max"),
+        ]
+
     def __str__(self) -> str:
         return f"{self.prefix}:{self.last}"

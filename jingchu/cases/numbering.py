@@ -10,24 +10,71 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import IntegrityError, connection
 from django.db.models import F
 from django.utils.translation import gettext as _
 
 from jingchu.cases.models import CaseNumberCounter
 from jingchu.core.errors import ActionError
 
-MAX_SERIAL = 999_999
+MAX_SERIAL = 999_999  # and the counter's check constraint, which the database enforces
+SERIAL_CONSTRAINT = "cases_counter_serial_max"
+# One statement takes the next serial and locks the counter row until the transaction ends:
+# every submission of the same region, item type and day queues on that row, so the fast path
+# (jingchu.cases.writes) makes it part of its one statement.
+UPSERT = (
+    "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
+    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+)
+# Both know INSERT ... ON CONFLICT ... RETURNING (SQLite since 3.35); others take the ORM path.
+UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
+
+
+def prefix_for(region_code: str, item_type: str, day: dt.date) -> str:
+    return f"{region_code[:6]}-{item_type}-{day:%Y%m%d}"
+
+
+def format_number(prefix: str, serial: int) -> str:
+    return f"{prefix}-{serial:06d}"
 
 
 def next_number(region_code: str, item_type: str, day: dt.date) -> str:
     """Allocate the next serial; call inside the caller's transaction (the row lock holds
-    until it commits, so two submissions can never share a number)."""
-    prefix = f"{region_code[:6]}-{item_type}-{day:%Y%m%d}"
+    until it commits, so two submissions can never share a number, and a rollback gives the
+    serial back)."""
+    prefix = prefix_for(region_code, item_type, day)
+    return format_number(prefix, increment(prefix))
+
+
+def exhausted(prefix: str) -> ActionError:
+    return ActionError("numbers_exhausted", _("No case number is left for today."),
+                       {"prefix": prefix}, status=409)
+
+
+def is_exhaustion(error: IntegrityError) -> bool:
+    """The counter's check constraint refused the serial after the last one."""
+    return SERIAL_CONSTRAINT in str(error)
+
+
+def increment(prefix: str) -> int:
+    """The prefix's next serial. Past the last one the database refuses the increment and the
+    caller's transaction rolls back with everything else."""
+    try:
+        return _increment(prefix)
+    except IntegrityError as error:
+        if is_exhaustion(error):
+            raise exhausted(prefix) from None
+        raise
+
+
+def _increment(prefix: str) -> int:
+    if connection.vendor in UPSERT_VENDORS:
+        table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT.format(table=table), [prefix])
+            row = cursor.fetchone()
+        return int(row[0])
     counter, _created = CaseNumberCounter.objects.get_or_create(prefix=prefix)
     CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    if counter.last > MAX_SERIAL:
-        # The caller's transaction rolls the increment back with everything else.
-        raise ActionError("numbers_exhausted", _("No case number is left for today."),
-                          {"prefix": prefix}, status=409)
-    return f"{prefix}-{counter.last:06d}"
+    return counter.last

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -12,6 +13,7 @@ from jingchu.cases.models import Case
 from jingchu.identity.services import authorization_for
 from jingchu.services import eforms
 from jingchu.services.choices import ApplicantKind, MaterialNecessity, MaterialSource
+from jingchu.services.models import MaterialRequirement
 
 
 @dataclass(frozen=True)
@@ -67,10 +69,18 @@ def eligibility_problems(case: Case, today: dt.date) -> list[Problem]:
     return problems
 
 
-def material_problems(case: Case) -> list[Problem]:
-    supplied = set(case.materials.values_list("requirement_id", flat=True))
+def material_problems(case: Case, supplied: Iterable[int] | None = None,
+                      requirements: Iterable[MaterialRequirement] | None = None,
+                      ) -> list[Problem]:
+    """`supplied` (requirement ids with a material) and `requirements` (the version's) may be
+    passed by a caller that has them already, e.g. a case not stored yet."""
+    if supplied is None:
+        supplied = case.materials.values_list("requirement_id", flat=True)
+    supplied = set(supplied)
+    if requirements is None:
+        requirements = case.version.materials.all()
     problems = []
-    for requirement in case.version.materials.all():
+    for requirement in requirements:
         if requirement.necessity != MaterialNecessity.REQUIRED:
             continue
         # A licence or shared data replaces the upload (减材料); they are fetched at review.
@@ -89,6 +99,9 @@ def form_problems(case: Case) -> list[Problem]:
     return [Problem("form_invalid", message, name) for name, message in errors.items()]
 
 
-def run(case: Case, today: dt.date | None = None) -> list[Problem]:
+def run(case: Case, today: dt.date | None = None, *, supplied: Iterable[int] | None = None,
+        requirements: Iterable[MaterialRequirement] | None = None) -> list[Problem]:
+    """Every problem of the case; see `material_problems` for the optional arguments."""
     today = today or timezone.localdate()
-    return form_problems(case) + material_problems(case) + eligibility_problems(case, today)
+    return (form_problems(case) + material_problems(case, supplied, requirements)
+            + eligibility_problems(case, today))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from typing import Any
 
@@ -19,12 +21,21 @@ from jingchu.identity.choices import StaffRole
 from jingchu.identity.models import LegalEntity
 from jingchu.identity.services import live_authorizations, person_of
 from jingchu.services.choices import ServiceArea
-from jingchu.services.models import ItemImplementation, ServiceItem
+from jingchu.services.models import ItemImplementation, ItemVersion, ServiceItem
 
 CASE_RELATED = (
     "item", "version", "implementation__organization__region", "handling_org",
     "accepting_org", "on_behalf_of", "applicant",
 )
+VERSION_CACHE_SIZE = 1024
+_versions: dict[int, ItemVersion] = {}
+# What an application is filed against (implementation, item, current version, organization)
+# is kept per process this long: a submission costs no catalog query, and the price is that
+# publishing a new version or closing an implementation reaches the API up to this many seconds
+# later in each process (the case still records exactly the version it was checked against).
+IMPLEMENTATION_CACHE_SECONDS = 2.0
+_implementations: dict[tuple[str, str], tuple[float, ItemImplementation]] = {}
+_implementations_lock = threading.Lock()
 STAFF_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffRole.APPROVER)
 # Statuses in which each role has a step to take (from the workflow's transitions).
 ROLE_STATUSES: dict[str, set[str]] = {
@@ -121,6 +132,62 @@ def resolve_implementation(item: ServiceItem, code: str) -> ItemImplementation:
             {"field": "implementation", "choices": [i.code for i in choices]}, status=422,
         )
     return choices[0]
+
+
+def published_version(pk: int, item_id: int) -> ItemVersion:
+    """An item version by its key, kept per process: a published version never changes (a
+    change is a new version) and PostgreSQL never hands out a key twice. Tests, whose rolled
+    back keys SQLite may reuse, clear it with `forget_versions`; a cached version of another
+    item is read again."""
+    found = _versions.get(pk)
+    if found is None or found.item_id != item_id:
+        found = ItemVersion.objects.get(pk=pk)
+        if len(_versions) >= VERSION_CACHE_SIZE:
+            _versions.clear()
+        _versions[pk] = found
+    return found
+
+
+def forget_versions() -> None:
+    """Drop the cached versions and implementations (tests; a catalog change that must bite at
+    once in this process)."""
+    _versions.clear()
+    with _implementations_lock:
+        _implementations.clear()
+
+
+def implementation_for(service: str, code: str) -> ItemImplementation:
+    """The implementation to apply at, with its item, the item's current version and the
+    organization's region, kept per process for IMPLEMENTATION_CACHE_SECONDS."""
+    key, now = (service, code), time.monotonic()
+    with _implementations_lock:
+        entry = _implementations.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    found = _load_implementation(service, code)
+    with _implementations_lock:
+        if len(_implementations) >= VERSION_CACHE_SIZE:
+            _implementations.clear()
+        _implementations[key] = (now + IMPLEMENTATION_CACHE_SECONDS, found)
+    return found
+
+
+def _load_implementation(service: str, code: str) -> ItemImplementation:
+    """One query for the implementation, its item and region; the version from
+    `published_version`. Any refusal is worded by `resolve_implementation` (and not cached)."""
+    qs = ItemImplementation.objects.filter(
+        item__code=service, item__current_version__isnull=False, is_active=True,
+    ).select_related("item", "organization__region").order_by("code")
+    found = list(qs.filter(code=code)[:1] if code else qs[:2])
+    if len(found) == 1:
+        item = found[0].item
+        item.current_version = published_version(int(item.current_version_id or 0), item.pk)
+        return found[0]
+    published = ServiceItem.objects.filter(code=service, current_version__isnull=False).first()
+    if published is None:
+        raise ActionError("service_unknown", _("No service has this code."),
+                          {"field": "service"}, status=422)
+    return resolve_implementation(published, code)
 
 
 def entity_for(user: Any, uscc: str) -> LegalEntity | None:

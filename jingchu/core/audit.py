@@ -28,10 +28,25 @@ def record(
     actor_label: str = "",
 ) -> AuditEvent:
     """Write one AuditEvent. Call it inside the action's transaction so both commit or neither."""
+    event = build(action, actor, obj, details, actor_label=actor_label)
+    event.save(force_insert=True)
+    return event
+
+
+def build(
+    action: str,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    obj: models.Model | None = None,
+    details: dict[str, Any] | None = None,
+    *,
+    actor_label: str = "",
+) -> AuditEvent:
+    """The AuditEvent `record` would write, unsaved: an action writing several at once stores
+    them with `record_many` in one statement, still inside its transaction."""
     ctx = current_context()
     user: Any = actor if (actor is not None and actor.is_authenticated) else None
     object_type, object_id, object_label = _object_ref(obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=user,
         actor_label=actor_label or (user.get_username() if user else "anonymous"),
         action=action,
@@ -42,3 +57,8 @@ def record(
         user_agent=ctx.user_agent if ctx else "",
         details=details or {},
     )
+
+
+def record_many(events: list[AuditEvent]) -> list[AuditEvent]:
+    """Write events made by `build` in one INSERT (append-only rows: no save() logic skipped)."""
+    return AuditEvent.objects.bulk_create(events)

@@ -11,8 +11,10 @@ form can say "请输入11位手机号码" rather than a generic sentence). Valid
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,6 +22,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
 
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean")
+# Compiled validators kept per process, keyed by the schema's text: building one (and its format
+# checker) costs more than validating a form, and a schema's text fully determines it.
+VALIDATOR_CACHE_SIZE = 256
 TEXTAREA_FROM = 200  # strings allowed longer than this get a multi-line box
 
 
@@ -178,11 +183,21 @@ def clean(
     """
     data = coerce(schema, submitted)
     errors: dict[str, str] = {}
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
-    for error in validator.iter_errors(data):
+    for error in validator_for(schema).iter_errors(data):
         for name, message in _explain(schema, error):
             errors.setdefault(name, message)
     return data, errors
+
+
+def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
+    """The compiled validator of `schema` (shared read-only between threads: validating keeps no
+    state on the validator)."""
+    return _compiled(json.dumps(schema, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=VALIDATOR_CACHE_SIZE)
+def _compiled(text: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(text), format_checker=FormatChecker())
 
 
 def _explain(schema: dict[str, Any], error: ValidationError) -> list[tuple[str, str]]:

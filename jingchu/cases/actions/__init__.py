@@ -16,3 +16,6 @@ __all__ += ["do_attach_material", "do_open_material", "do_remove_material"]
 from jingchu.cases.actions.escalation import do_escalate_case, escalate_due_cases  # noqa: E402
 
 __all__ += ["do_escalate_case", "escalate_due_cases"]
+from jingchu.cases.actions.applications import do_submit_application  # noqa: E402
+
+__all__ += ["do_submit_application"]

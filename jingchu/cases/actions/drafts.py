@@ -23,7 +23,7 @@ from jingchu.services.models import ItemImplementation
 EDITABLE = {CaseStatus.DRAFT, CaseStatus.CORRECTION_REQUESTED}
 
 
-def _check_applicant(actor: Any, applicant: Person, entity: LegalEntity | None,
+def check_applicant(actor: Any, applicant: Person, entity: LegalEntity | None,
                      channel: str) -> None:
     if channel == Channel.ONLINE and getattr(actor, "pk", None) != applicant.user_id:
         raise NotPermitted(_("You can only apply for yourself online."))
@@ -31,7 +31,7 @@ def _check_applicant(actor: Any, applicant: Person, entity: LegalEntity | None,
         raise NotPermitted(_("The applicant may not act for this legal entity."))
 
 
-def _check_applicant_kind(kind: str, entity: LegalEntity | None) -> None:
+def check_applicant_kind(kind: str, entity: LegalEntity | None) -> None:
     """The item says who may apply: refuse at once rather than at the pre-check."""
     if kind == ApplicantKind.LEGAL_ENTITY and entity is None:
         raise ActionError("entity_required",
@@ -59,8 +59,8 @@ def do_create_draft(
         actor, implementation)
     if channel == Channel.COUNTER and not counter_allowed:
         raise NotPermitted(_("Your counter may not accept this service."))
-    _check_applicant(actor, applicant, on_behalf_of, channel)
-    _check_applicant_kind((version.eligibility or {}).get("applicant_kind")
+    check_applicant(actor, applicant, on_behalf_of, channel)
+    check_applicant_kind((version.eligibility or {}).get("applicant_kind")
                           or version.applicant_kind, on_behalf_of)
     case = Case.objects.create(
         item=implementation.item, version=version, implementation=implementation,

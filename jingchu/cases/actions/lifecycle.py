@@ -27,7 +27,11 @@ NOTIFIED = frozenset({"accept", "refuse", "request_correction", "request_review_
 
 
 def _precheck(case: Case, today: dt.date) -> None:
-    problems = precheck.run(case, today)
+    refuse_problems(precheck.run(case, today))
+
+
+def refuse_problems(problems: Sequence[precheck.Problem]) -> None:
+    """Refuse the submission with every problem the pre-check found, all at once."""
     if problems:
         raise ActionError(
             "precheck_failed", _("The application is not complete."),

@@ -51,3 +51,18 @@ def media(settings: Any, tmp_path: Any) -> Any:
     root.mkdir()
     settings.MEDIA_ROOT = str(root)
     return root
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_bearer_tokens() -> Any:
+    """Bearer tokens are cached per process for a couple of seconds (jingchu.cases.bearer), and
+    published item versions by key (jingchu.cases.services); a test's must not answer for
+    another test's (same raw token, keys of rolled-back rows reused by SQLite)."""
+    from jingchu.cases.bearer import forget_tokens
+    from jingchu.cases.services import forget_versions
+
+    forget_tokens()
+    forget_versions()
+    yield
+    forget_tokens()
+    forget_versions()

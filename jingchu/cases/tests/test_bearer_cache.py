@@ -1,0 +1,48 @@
+"""The bearer-token cache: a cached token still expires on time, unknown tokens are not kept,
+and each request gets its own copy of the user."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import RequestFactory
+from django.utils import timezone
+
+from jingchu.cases import bearer
+from jingchu.cases.tests.test_api import _token
+from jingchu.identity.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _auth(raw: str) -> object:
+    return bearer.bearer.authenticate(RequestFactory().get("/"), raw)
+
+
+def test_a_cached_token_still_expires_on_time(catalog, monkeypatch):
+    raw = _token(User.objects.get(username="zhangsan"), minutes=30)
+    first = _auth(raw)
+    assert first is not None and bearer._tokens  # found and kept
+    later = timezone.now() + dt.timedelta(minutes=31)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert _auth(raw) is None  # served from the cache, and refused: expired
+
+
+def test_unknown_tokens_are_not_kept_and_users_are_copied(catalog):
+    assert _auth("no-such-token") is None and not bearer._tokens
+    raw = _token(User.objects.get(username="zhangsan"))
+    one, two = _auth(raw), _auth(raw)
+    assert isinstance(one, User) and isinstance(two, User)
+    assert one == two and one is not two  # same user, not the same object
+    assert one.person.name == "张三"
+
+
+def test_forgetting_makes_a_deactivation_bite_at_once(catalog):
+    user = User.objects.get(username="zhangsan")
+    raw = _token(user)
+    assert _auth(raw) is not None
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    bearer.forget_tokens()
+    assert _auth(raw) is None

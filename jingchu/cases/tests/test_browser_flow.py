@@ -1,0 +1,278 @@
+"""The whole 一网通办 path in a real browser (Debian's Chromium, driven by Playwright), all through
+the pages: an enterprise's legal representative finds 企业开办 in the catalog and applies online
+at 武汉市市场监管局 (全省通办); a window clerk in Yichang accepts it; the Wuhan reviewer starts the
+review, the approver approves, the reviewer completes; the applicant sees the completion and rates
+it 非常不满意, which opens a rectification on the handling organization's queue.
+
+Selectors use element ids and name attributes, not text, so the test holds in either language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+ITEM = "000172002000"  # 企业开办, 全省通办 at 武汉市市场监管局
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+]
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> dict[str, Any]:
+    """Transactional tests start from a flushed database: the whole demo world, as `jingchu
+    demo` loads it (regions, calendar, organizations, personas, catalog, demo cases)."""
+    from jingchu.core.demo import DemoContext, run_all
+
+    ctx = DemoContext()
+    run_all(ctx)
+    return ctx.orgs
+
+
+@pytest.fixture
+def browser(live_server: Any, world: dict[str, Any], monkeypatch: Any) -> Iterator[Any]:
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # body would otherwise be refused as "async unsafe".
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+class Actors:
+    """One browser context (own cookies, own session) per person in the story."""
+
+    def __init__(self, browser: Any, base: str) -> None:
+        self.browser, self.base = browser, base
+        self.pages: dict[str, Any] = {}
+
+    def tab(self, username: str) -> Any:
+        if username not in self.pages:
+            context = self.browser.new_context(locale="en-US",
+                                               viewport={"width": 390, "height": 844})
+            context.add_cookies([{"name": "django_language", "value": "en",
+                                  "url": self.base}])
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            self.pages[username] = page
+            _sign_in(page, self.base, username)
+        return self.pages[username]
+
+
+@contextmanager
+def screenshots_on_failure(actors: Actors, tmp_path: Path) -> Iterator[None]:
+    """Keep a picture of every open tab when the story fails (a fixture never sees why)."""
+    try:
+        yield
+    except BaseException:
+        for username, page in actors.pages.items():
+            path = tmp_path / f"failure-{username}.png"
+            page.screenshot(path=str(path), full_page=True)
+            print(f"screenshot of {username}'s page at the failure: {path}")
+        raise
+
+
+def _sign_in(page: Any, base: str, username: str) -> None:
+    """Password, then for staff the authenticator: enrolled at this first sign-in, with the
+    secret the enrolment page shows and a code computed from it."""
+    from jingchu.identity.demo import DEMO_PASSWORD
+
+    page.goto(f"{base}/account/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit].primary")
+    page.wait_for_url(lambda url: "/account/login/" not in url or "/totp/enrol/" in url)
+    if "/totp/enrol/" in page.url:
+        secret = page.locator("#totp-secret").get_attribute("data-secret")
+        page.fill("input[name=code]", pyotp.TOTP(secret).now())
+        page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}/account/")
+
+
+def test_apply_accept_review_approve_complete_rate_badly(browser, live_server, tmp_path):
+    actors = Actors(browser, live_server.url)
+    with screenshots_on_failure(actors, tmp_path):
+        uid = _apply_online(actors.tab("wangwu"), live_server.url)
+        number = _accept_in_yichang(actors.tab("clerk_yichang"), live_server.url, uid)
+        _handle_in_wuhan(actors, live_server.url, uid)
+        _see_completion_and_rate(actors.tab("wangwu"), live_server.url, uid, number)
+        _rectification_is_queued(actors.tab("reviewer_wh_amr"), live_server.url, uid, number)
+
+
+def _act_for_the_enterprise(page: Any, base: str) -> None:
+    from jingchu.identity.models import LegalEntity
+
+    entity = LegalEntity.objects.get()
+    page.goto(f"{base}/account/acting-as/")
+    page.click(f"form:has(input[name=entity][value='{entity.uid}']) button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(
+        f"form:has(input[name=entity][value='{entity.uid}'])").count() == 0  # acting now
+
+
+def _apply_online(page: Any, base: str) -> str:
+    """The applicant's part, up to the case number; answers the case's uid."""
+    from jingchu.cases.choices import CaseStatus
+    from jingchu.cases.models import Case
+
+    _act_for_the_enterprise(page, base)
+    page.goto(f"{base}/services/")
+    page.fill("#q", "企业开办")
+    page.press("#q", "Enter")
+    page.click(f"#results a[href='/services/{ITEM}/']")
+    page.click("#apply-online")
+    page.wait_for_url(f"**/cases/apply/{ITEM}/")
+    page.check(f"input[name=implementation][value='{_implementation_uid()}']")
+    page.click("#start-application")
+    page.wait_for_url("**/edit/")
+    _fill_the_form(page)
+    _upload_materials(page)
+    page.click("#check-and-submit")
+    page.wait_for_url("**/submit/")
+    assert page.locator("#problems").count() == 0, page.locator("#problems").inner_text()
+    page.click("#submit-application")
+    page.wait_for_selector("#case-number")
+    case = Case.objects.get(item__code=ITEM, applicant__user__username="wangwu",
+                            on_behalf_of__isnull=False, status=CaseStatus.SUBMITTED,
+                            channel="online", accepting_org__isnull=True)
+    assert page.locator("#case-number").inner_text() == case.number
+    assert page.locator("#case-status").get_attribute("data-status") == CaseStatus.SUBMITTED
+    return str(case.uid)
+
+
+def _implementation_uid() -> str:
+    from jingchu.services.models import ItemImplementation
+
+    return str(ItemImplementation.objects.get(item__code=ITEM,
+                                              organization__short_name="武汉市市场监管局").uid)
+
+
+def _fill_the_form(page: Any) -> None:
+    from jingchu.identity.models import LegalEntity
+
+    entity = LegalEntity.objects.get()
+    for name, value in {
+        "entity_name": entity.name, "uscc": entity.uscc, "legal_representative": "王五",
+        "contact_name": "王五", "phone": "18627001234", "registered_capital": "100",
+        "premises": "武汉市江岸区中山大道1505号", "scope": "软件开发；信息技术咨询服务",
+        "staff_count": "8",
+    }.items():
+        page.fill(f"#ef-{name}", value)
+    page.select_option("#ef-company_type", "llc")
+    page.check("#ef-need_seal")
+    page.check("#ef-pledge")
+    page.click("#save-form")
+    page.wait_for_load_state()
+    assert page.locator("#form .errorlist").count() == 0, page.locator("#form").inner_text()
+
+
+def _upload_materials(page: Any) -> None:
+    """A small valid PDF for every material the pre-check requires."""
+    from jingchu.cases.demo import sample_pdf
+    from jingchu.cases.precheck import ONLINE_FORM_MEDIA
+    from jingchu.services.models import ServiceItem
+
+    version = ServiceItem.objects.get(code=ITEM).current_version
+    assert version is not None
+    required = version.materials.filter(necessity="required", source="upload").exclude(
+        media=ONLINE_FORM_MEDIA)
+    assert required.count() >= 2
+    for requirement in required:
+        row = page.locator(f"#req-{requirement.uid}")
+        row.locator("input[name=file]").set_input_files({
+            "name": "material.pdf", "mimeType": "application/pdf",
+            "buffer": sample_pdf(f"material {requirement.pk}")})
+        row.locator("form.upload button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(f"#req-{requirement.uid} a[href*='/materials/']").count() == 1
+
+
+def _open_on_workbench(page: Any, base: str, uid: str, number: str) -> None:
+    page.goto(f"{base}/cases/workbench/")
+    page.fill("input[name=q]", number)
+    page.press("input[name=q]", "Enter")
+    page.click(f"tr[data-case='{uid}'] a")
+    page.wait_for_url(f"**/cases/workbench/{uid}/")
+
+
+def _take_step(page: Any, name: str, expected_status: str) -> None:
+    page.click(f"#step-{name} button[type=submit]")
+    page.wait_for_selector(f"#case-status[data-status='{expected_status}']")
+
+
+def _accept_in_yichang(page: Any, base: str, uid: str) -> str:
+    """全省通办: a clerk in another city's hall accepts; the case stays with Wuhan's bureau."""
+    from jingchu.cases.models import Case
+
+    number = str(Case.objects.get(uid=uid).number)
+    _open_on_workbench(page, base, uid, number)
+    _take_step(page, "accept", "accepted")
+    case = Case.objects.select_related("accepting_org", "handling_org").get(uid=uid)
+    assert case.accepting_org is not None
+    assert case.accepting_org.short_name == "宜昌市民服务中心"
+    assert case.handling_org.short_name == "武汉市市场监管局" and case.deadline is not None
+    return number
+
+
+def _handle_in_wuhan(actors: Actors, base: str, uid: str) -> None:
+    reviewer = actors.tab("reviewer_wh_amr")
+    reviewer.goto(f"{base}/cases/workbench/{uid}/")
+    reviewer.click("#claim")
+    reviewer.wait_for_load_state()
+    _take_step(reviewer, "start_review", "under_review")
+    approver = actors.tab("approver_wh_amr")
+    approver.goto(f"{base}/cases/workbench/{uid}/")
+    _take_step(approver, "approve", "decided")
+    reviewer.goto(f"{base}/cases/workbench/{uid}/")
+    _take_step(reviewer, "complete", "completed")
+
+
+def _see_completion_and_rate(page: Any, base: str, uid: str, number: str) -> None:
+    page.goto(f"{base}/cases/mine/")
+    page.click(f"a[href='/cases/{uid}/']")
+    assert page.locator("#case-status").get_attribute("data-status") == "completed"
+    assert page.locator("#case-number").inner_text() == number
+    assert page.locator("#case-decision").count() == 1
+    shown = page.locator("#timeline li[data-action]").evaluate_all(
+        "items => items.map(li => li.dataset.action)")
+    # The applicant's timeline: every public step (the claim is internal, so it is not shown).
+    assert shown == ["create", "submit", "accept", "start_review", "approve", "complete"]
+    page.click("#rate-service")
+    page.wait_for_url(f"**/reviews/rate/{uid}/")
+    page.select_option("select[name=event]", "completion")
+    page.check("input[name=level][value='1']")
+    page.fill("textarea[name=comment]", "审核期间电话无人接听，进度不透明。")
+    page.click("#submit-rating")
+    page.wait_for_url("**/reviews/mine/")
+
+
+def _rectification_is_queued(page: Any, base: str, uid: str, number: str) -> None:
+    from jingchu.reviews.models import Rectification
+
+    rect = Rectification.objects.select_related("review__case", "organization").get(
+        review__case__uid=uid)
+    assert rect.review.level == 1 and rect.review.event == "completion"
+    assert rect.review.comment == "审核期间电话无人接听，进度不透明。"
+    assert rect.organization.short_name == "武汉市市场监管局" and rect.status == "open"
+    page.goto(f"{base}/reviews/rectifications/")
+    row = page.locator(f"#rect-{rect.uid}")
+    assert row.get_attribute("data-case") == number
+    assert row.get_attribute("data-status") == "open"

@@ -1,0 +1,183 @@
+"""The one-call submission (`do_submit_application`): everything or nothing, one number each."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection, connections
+
+from jingchu.cases import actions
+from jingchu.cases.choices import CaseStatus, Channel
+from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
+from jingchu.cases.tests.conftest import implementation
+from jingchu.cases.tests.test_api import ENTERPRISE_START, TAX_RECORD, fill, tax_form
+from jingchu.core.errors import ActionError, NotPermitted
+from jingchu.core.models import AuditEvent
+from jingchu.identity.models import LegalEntity, User
+
+OLD_AGE_ALLOWANCE = "000107004000"  # 高龄津贴申领: at least 80 years old
+
+
+def _user(username: str) -> User:
+    return User.objects.select_related("person").get(username=username)
+
+
+def _submit(catalog: dict[str, Any], username: str = "zhangsan", **kw: Any) -> Any:
+    user = _user(username)
+    actor = kw.pop("actor", user)
+    args: dict[str, Any] = {"implementation": implementation(TAX_RECORD, "hb-sw", catalog),
+            "applicant": user.person, "form": tax_form(user)} | kw
+    return actions.do_submit_application(actor, **args)
+
+
+def _nothing_written() -> None:
+    assert not Case.objects.exists() and not CaseEvent.objects.exists()
+    assert not AuditEvent.objects.filter(action__startswith="cases.").exists()
+
+
+@pytest.mark.django_db
+def test_success_writes_one_case_with_its_events_and_audit_rows(catalog):
+    case, events = _submit(catalog)
+    stored = Case.objects.get()
+    assert stored.pk == case.pk and stored.number == case.number
+    assert stored.status == CaseStatus.SUBMITTED and stored.submitted_at is not None
+    assert stored.form_data["pledge"] is True and stored.channel == Channel.ONLINE
+    prefix = case.number.rsplit("-", 1)[0]
+    assert case.number.endswith("-000001")
+    assert CaseNumberCounter.objects.get(prefix=prefix).last == 1
+    timeline = list(stored.events.values_list("action", "from_status", "to_status"))
+    assert timeline == [("create", "", CaseStatus.DRAFT),
+                        ("submit", CaseStatus.DRAFT, CaseStatus.SUBMITTED)]
+    assert [e.action for e in events] == ["create", "submit"]
+    rows = AuditEvent.objects.filter(object_id=str(stored.uid)).order_by("id")
+    assert [r.action for r in rows] == ["cases.case.create", "cases.case.save_form",
+                                        "cases.case.submit"]
+    assert {r.object_label for r in rows} == {case.number}
+    assert rows[2].details == {"from": "draft", "to": "submitted", "number": case.number}
+    assert rows[0].details == {"item": TAX_RECORD, "channel": "online"}
+    assert {r.actor_id for r in rows} == {_user("zhangsan").pk}
+    second, _events = _submit(catalog)
+    assert second.number.endswith("-000002") and Case.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_invalid_form_writes_nothing(catalog):
+    with pytest.raises(ActionError) as refused:
+        _submit(catalog, form={"applicant_name": "张三", "phone": "12"})
+    assert refused.value.code == "form_invalid" and "phone" in refused.value.details["errors"]
+    _nothing_written()
+    assert not CaseNumberCounter.objects.exists()
+
+
+@pytest.mark.django_db
+def test_someone_else_or_nobody_cannot_apply_for_the_applicant(catalog):
+    zhangsan = _user("zhangsan")
+    with pytest.raises(NotPermitted):
+        _submit(catalog, actor=_user("lisi"), applicant=zhangsan.person)
+    with pytest.raises(NotPermitted):
+        _submit(catalog, actor=AnonymousUser(), applicant=zhangsan.person)
+    _nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_counter_channel_or_a_closed_implementation_is_refused(catalog):
+    with pytest.raises(ActionError) as counter:
+        _submit(catalog, channel=Channel.COUNTER)
+    assert counter.value.code == "channel_invalid"
+    impl = implementation(TAX_RECORD, "hb-sw", catalog)
+    impl.is_active = False
+    with pytest.raises(ActionError) as closed:
+        _submit(catalog, implementation=impl)
+    assert closed.value.code == "item_unavailable"
+    _nothing_written()
+
+
+@pytest.mark.django_db
+def test_a_person_only_item_refuses_an_enterprise(catalog):
+    wangwu = _user("wangwu")
+    with pytest.raises(ActionError) as refused:
+        _submit(catalog, "wangwu", form=tax_form(wangwu), on_behalf_of=LegalEntity.objects.get())
+    assert refused.value.code == "person_only"
+    _nothing_written()
+
+
+@pytest.mark.django_db
+def test_missing_uploads_fail_the_precheck_and_write_nothing(catalog):
+    wangwu, entity = _user("wangwu"), LegalEntity.objects.get()
+    impl = implementation(ENTERPRISE_START, "wh-scjg", catalog)
+    version = impl.item.current_version
+    assert version is not None
+    form = fill(version.form_schema) | {"uscc": entity.uscc}
+    with pytest.raises(ActionError) as refused:
+        actions.do_submit_application(wangwu, implementation=impl, applicant=wangwu.person,
+                                      form=form, on_behalf_of=entity)
+    assert refused.value.code == "precheck_failed"
+    assert {p["code"] for p in refused.value.details["problems"]} == {"material_missing"}
+    _nothing_written()
+
+
+@pytest.mark.django_db
+def test_an_ineligible_applicant_fails_the_precheck(catalog):
+    zhangsan = _user("zhangsan")
+    impl = implementation(OLD_AGE_ALLOWANCE, "wh-hs-zwzx", catalog)
+    version = impl.item.current_version
+    assert version is not None
+    form = fill(version.form_schema)
+    with pytest.raises(ActionError) as refused:
+        actions.do_submit_application(zhangsan, implementation=impl, applicant=zhangsan.person,
+                                      form=form)
+    assert "too_young" in {p["code"] for p in refused.value.details["problems"]}
+    _nothing_written()
+
+
+@pytest.mark.django_db
+def test_no_number_left_writes_nothing(catalog):
+    first, _events = _submit(catalog)
+    prefix = first.number.rsplit("-", 1)[0]
+    Case.objects.all().delete()
+    AuditEvent.objects.filter(action__startswith="cases.").delete()
+    CaseNumberCounter.objects.filter(prefix=prefix).update(last=999_999)
+    with pytest.raises(ActionError) as refused:
+        _submit(catalog)
+    assert refused.value.code == "numbers_exhausted" and refused.value.status == 409
+    _nothing_written()
+    assert CaseNumberCounter.objects.get(prefix=prefix).last == 999_999
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite serialises writers on one file lock: nothing to race")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_get_distinct_numbers(catalog):
+    """Each thread has its own connection in autocommit, as under gunicorn: the one statement
+    is its own transaction, and the counter row orders them."""
+    users = [_user("zhangsan"), _user("lisi")]
+    impl = implementation(TAX_RECORD, "hb-sw", catalog)
+    start = threading.Barrier(len(users) * 2)
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+
+    def submit(user: User) -> None:
+        try:
+            start.wait(timeout=10)
+            for _ in range(3):
+                submission = actions.do_submit_application(
+                    user, implementation=impl, applicant=user.person, form=tax_form(user))
+                numbers.append(str(submission.case.number))
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit, args=(u,)) for u in users * 2]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors, errors
+    assert len(numbers) == 12 and len(set(numbers)) == 12
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 13))
+    assert Case.objects.filter(status=CaseStatus.SUBMITTED).count() == 12
+    assert CaseEvent.objects.count() == 24

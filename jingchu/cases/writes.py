@@ -1,0 +1,165 @@
+"""Storing a new submitted case, its number, events and audit rows: one statement on PostgreSQL.
+
+Why: the case number's counter row (one per region, item type and day) is locked from the
+moment a serial is taken until the transaction commits, so every submission of the same prefix
+queues on it. Written with the ORM, the lock spans four round trips, and between them the
+worker thread must win the GIL back from its siblings: under load that hold time, not the CPU,
+bounded throughput (bench/HISTORY.md). On PostgreSQL the counter, the case, its events and its
+audit rows go in one statement (data-modifying CTEs) that is its own transaction: the server
+commits as it ends, so the lock is held for the end of one statement and the WAL flush, never
+across a round trip to the client. The rows are the ones the ORM would
+write: every value comes from the model's own fields (`pre_save`, `get_db_prep_save`); only the
+number and the keys that depend on it are computed by the server. Elsewhere (SQLite) the same
+rows are written with the ORM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, connection, models, transaction
+
+from jingchu.cases import numbering
+from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
+from jingchu.core import audit
+from jingchu.core.models import AuditEvent
+
+SUBMIT_AUDIT = "cases.case.submit"
+
+
+def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
+                    audits: Sequence[AuditEvent]) -> None:
+    """Take the next serial of `prefix` and write the case numbered with it, its events and its
+    audit rows (whose label, and the submit row's details, carry the number), all or nothing.
+    Sets `case.pk` and `case.number`; refuses with `numbers_exhausted` past the last serial.
+
+    On PostgreSQL outside a transaction the one statement is its own transaction, committed by
+    the server as it ends: no round trip to the client while the counter row is locked.
+    Inside a caller's transaction (tests, other actions) it simply joins it."""
+    try:
+        if connection.vendor != "postgresql":
+            with transaction.atomic():
+                _store_with_orm(case, prefix, events, audits)
+        elif connection.in_atomic_block:
+            with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
+                _store_in_one_statement(case, prefix, events, audits)
+        else:
+            _store_in_one_statement(case, prefix, events, audits)
+    except IntegrityError as error:
+        if numbering.is_exhaustion(error):
+            raise numbering.exhausted(prefix) from None
+        raise
+    for event in events:
+        event.case = case
+
+
+def _store_in_one_statement(case: Case, prefix: str, events: Sequence[CaseEvent],
+                            audits: Sequence[AuditEvent]) -> None:
+    sql, params = _statement(case, prefix, events, audits)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    case.pk, case.number = int(row[0]), str(row[1])
+    case._state.adding = False
+
+
+def _store_with_orm(case: Case, prefix: str, events: Sequence[CaseEvent],
+                    audits: Sequence[AuditEvent]) -> None:
+    case.number = numbering.format_number(prefix, numbering.increment(prefix))
+    case.save(force_insert=True)
+    for event in events:
+        event.case = case
+    CaseEvent.objects.bulk_create(events)
+    for row in audits:
+        _label(row, case.number)
+    audit.record_many(list(audits))
+
+
+def _label(row: AuditEvent, number: str) -> None:
+    row.object_label = number
+    if row.action == SUBMIT_AUDIT:
+        row.details = row.details | {"number": number}
+
+
+# SQL for one column in place of the object's value, with its own parameters.
+Computed = dict[str, tuple[str, list[Any]]]
+
+
+def _columns(obj: models.Model, computed: Computed) -> tuple[list[str], list[str], list[Any]]:
+    """(quoted columns, SQL value expressions, parameters) of the row the ORM would insert;
+    the columns in `computed` take the given SQL instead of the object's value."""
+    qn = connection.ops.quote_name
+    columns, values, params = [], [], []
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.AutoField):  # BigAutoField too: the database numbers it
+            continue
+        columns.append(qn(field.column))
+        if field.column in computed:
+            sql, sql_params = computed[field.column]
+            values.append(sql)
+            params += sql_params
+            continue
+        value = field.get_db_prep_save(field.pre_save(obj, True), connection)  # as the ORM does
+        literal = _literal(value)
+        if literal is None:
+            values.append("%s")
+            params.append(value)
+        else:
+            values.append(literal)
+    return columns, values, params
+
+
+def _literal(value: Any) -> str | None:
+    """SQL text for the values that cannot carry anything but themselves (NULL, booleans,
+    integers, the empty string), so that the statement keeps few parameters: psycopg adapts
+    each one, and caches its parsing of a statement only up to 50 of them."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, str) and not value:
+        return "''"
+    return None
+
+
+def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed],
+            returning: str) -> tuple[str, list[Any]]:
+    table = connection.ops.quote_name(rows[0]._meta.db_table)
+    tuples: list[str] = []
+    params: list[Any] = []
+    columns: list[str] = []
+    for row, row_computed in zip(rows, computed, strict=True):
+        columns, values, row_params = _columns(row, row_computed)
+        tuples.append(f"({', '.join(values)})")
+        params += row_params
+    # Table and column names come from the models' metadata, quoted; every value is a parameter.
+    return (f"{name} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES {', '.join(tuples)} RETURNING {returning})"), params
+
+
+def _audit_computed(row: AuditEvent) -> Computed:
+    number = "(SELECT number FROM c)"
+    computed: Computed = {"object_label": (number, [])}
+    if row.action == SUBMIT_AUDIT:
+        details = AuditEvent._meta.get_field("details")
+        computed["details"] = (f"(%s::jsonb || jsonb_build_object('number', {number}))",
+                               [details.get_db_prep_save(row.details, connection)])
+    return computed
+
+
+def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
+               audits: Sequence[AuditEvent]) -> tuple[str, list[Any]]:
+    counter = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    # The number as numbering.format_number writes it: the prefix, a dash, six digits.
+    # Past the last serial the counter's check constraint fails the whole statement.
+    case_sql, case_params = _insert("c", [case], [{"number": (
+        "(SELECT %s || '-' || lpad(last::text, 6, '0') FROM n)", [prefix])}], "id, number")
+    event_sql, event_params = _insert(
+        "e", events, [{"case_id": ("(SELECT id FROM c)", [])} for _ in events], "id")
+    audit_sql, audit_params = _insert("a", audits, [_audit_computed(r) for r in audits], "id")
+    sql = (f"WITH n AS ({numbering.UPSERT.format(table=counter)}), {case_sql}, {event_sql}, "  # noqa: S608
+           f"{audit_sql} SELECT c.id, c.number FROM c")
+    return sql, [prefix, *case_params, *event_params, *audit_params]
