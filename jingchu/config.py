@@ -88,6 +88,8 @@ OPTIONS: list[Option] = [
            "Django e-mail backend used by the notification outbox."),
     Option("JINGCHU_EMAIL_FILE_PATH", str, "",
            "Folder for the file-based e-mail backend; empty means JINGCHU_VAR_DIR/mail."),
+    Option("JINGCHU_SMS_BACKEND", str, "jingchu.core.sms.FileOutboxBackend",
+           "Dotted path of the SMS gateway adapter; the default writes messages to a file."),
     Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
     Option("JINGCHU_RECTIFICATION_DAYS", int, "5",
            "Working days an organization has to rectify a bad service rating (差评整改)."),

@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")
+SMS_BACKEND: str = config.get("JINGCHU_SMS_BACKEND")
+SMS_OUTBOX_PATH = VAR_DIR / "sms-outbox.jsonl"
 EMAIL_FILE_PATH: str = config.get("JINGCHU_EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = "jingchu@localhost"
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jingchu.core import audit
+from jingchu.core import audit, sms
 from jingchu.core.choices import NotificationChannel, OrganizationKind
 from jingchu.core.errors import ActionError
 from jingchu.core.models import Notification, Organization, Region
@@ -130,6 +130,9 @@ def _check_notification(recipient: Any, channel: str, subject: str, body: str) -
                           {"field": "recipient"})
     if channel == NotificationChannel.EMAIL and not recipient.email:
         raise ActionError("recipient_no_email", _("The recipient has no e-mail address."),
+                          {"field": "recipient"})
+    if channel == NotificationChannel.SMS and not sms.recipient_phone(recipient):
+        raise ActionError("recipient_no_phone", _("The recipient has no mobile number."),
                           {"field": "recipient"})
     max_subject = Notification._meta.get_field("subject").max_length or 200
     if not subject or len(subject) > max_subject:

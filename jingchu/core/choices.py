@@ -24,6 +24,7 @@ class DayKind(models.TextChoices):
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     SITE = "site", _("Site message")
+    SMS = "sms", _("SMS")
 
 
 class NotificationStatus(models.TextChoices):

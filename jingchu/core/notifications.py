@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jingchu.core import audit
+from jingchu.core import audit, sms
 from jingchu.core.choices import NotificationChannel, NotificationStatus
 from jingchu.core.models import Notification
 
@@ -73,6 +73,12 @@ def _claim(uid: str) -> Notification | None:
 def _send(note: Notification) -> None:
     if note.channel == NotificationChannel.SITE:
         return  # a site message is delivered by being marked so; the inbox page lists it
+    if note.channel == NotificationChannel.SMS:
+        phone = sms.recipient_phone(note.recipient)
+        if not phone:
+            raise PermanentDeliveryError("the recipient has no mobile number")
+        sms.backend().send(phone, sms.text_of(note.subject, note.body))
+        return
     if note.channel != NotificationChannel.EMAIL:
         raise PermanentDeliveryError(f"unknown channel {note.channel!r}")
     address = note.recipient.email

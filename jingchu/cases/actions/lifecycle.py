@@ -161,6 +161,7 @@ def _message(case: Case, name: str, reason: str) -> tuple[str, str]:
 
 
 def _notify_applicant(actor: Any, case: Case, name: str, reason: str) -> None:
+    from jingchu.core import sms
     from jingchu.core.actions import do_enqueue_notification
 
     recipient = case.applicant.user
@@ -170,6 +171,8 @@ def _notify_applicant(actor: Any, case: Case, name: str, reason: str) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = _message(case, name, reason)
     do_enqueue_notification(actor, recipient, NotificationChannel.SITE, subject[:200], body)
+    if sms.recipient_phone(recipient):
+        do_enqueue_notification(actor, recipient, NotificationChannel.SMS, subject[:200], body)
 
 
 @transaction.atomic
