@@ -22,18 +22,37 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
         load_calendar_files()
 
 
+def _is_transactional(request: Any) -> bool:
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction"))
+
+
+def _load_reference_data() -> None:
+    from jingchu.core.calendar_data import load_calendar_files
+    from jingchu.core.regions import load_regions
+
+    load_regions()
+    load_calendar_files()
+
+
 @pytest.fixture(autouse=True)
 def _restore_reference_data(request: Any, django_db_blocker: Any) -> Iterator[None]:
-    """A transactional test (live server, real worker) ends by emptying every table; put the
-    regions and the calendar back so the tests after it on the same worker still find them."""
-    yield
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        from jingchu.core.calendar_data import load_calendar_files
-        from jingchu.core.regions import load_regions
+    """A transactional test (live server, real worker, races) ends by emptying every table. It
+    finds the regions and the calendar in place when it starts, and puts them back when it
+    ends, so the tests after it on the same worker find them too."""
+    transactional = _is_transactional(request)
+    if transactional:
+        from jingchu.core.models import Region
 
         with django_db_blocker.unblock():
-            load_regions()
-            load_calendar_files()
+            if not Region.objects.exists():
+                _load_reference_data()
+    yield
+    if transactional:
+        with django_db_blocker.unblock():
+            _load_reference_data()
 
 
 @pytest.fixture(autouse=True)
