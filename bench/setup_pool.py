@@ -34,10 +34,10 @@ def setup(out: Path) -> None:
     from django.utils import timezone
     from oauth2_provider.models import AccessToken, Application
 
+    from jingchu.core.identifiers import make_id_number
     from jingchu.identity import actions as identity_actions
     from jingchu.identity.demo import DEMO_PASSWORD
     from jingchu.identity.models import ClientPolicy, Person
-    from jingchu.identity.validators import make_id_number
     from jingchu.services.models import ItemImplementation
 
     for i in range(POOL):

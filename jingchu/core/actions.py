@@ -10,14 +10,12 @@ from django.utils.translation import gettext as _
 from jingchu.core import audit, sms
 from jingchu.core.choices import NotificationChannel, OrganizationKind
 from jingchu.core.errors import ActionError
+from jingchu.core.identifiers import IdentifierError, validate_uscc
 from jingchu.core.models import Notification, Organization, Region
 from jingchu.core.tasks import deliver_notification
 
 
 def _validated_uscc(value: str) -> str:
-    # Imported here: identity depends on core, so core reaches identity's validator lazily.
-    from jingchu.identity.validators import IdentifierError, validate_uscc
-
     try:
         return validate_uscc(value)
     except IdentifierError as exc:

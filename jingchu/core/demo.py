@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 
 from jingchu.core import actions
+from jingchu.core.identifiers import make_uscc
 from jingchu.core.models import Organization, Region
 
 
@@ -19,8 +20,6 @@ def demo_file(name: str) -> Path:
 
 def org_uscc(region_code: str, index: int) -> str:
     """A valid credit code for the demo's government bodies (authority 1, kind 1: 机关)."""
-    from jingchu.identity.validators import make_uscc
-
     return make_uscc("1", "1", region_code[:6], f"{index:08d}")
 
 

@@ -6,11 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from jingchu.core.identifiers import make_id_number, make_uscc
 from jingchu.core.models import Organization, Region
 from jingchu.identity import actions
 from jingchu.identity.choices import LegalEntityKind, StaffRole
 from jingchu.identity.models import LegalEntity, Person, Staff
-from jingchu.identity.validators import make_id_number, make_uscc
 
 DEMO_PASSWORD = "Jingchu@2026"  # noqa: S105 - demo personas only, printed by `jingchu demo`
 

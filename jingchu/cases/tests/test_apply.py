@@ -21,10 +21,10 @@ from jingchu.cases.tests.applicant_helpers import (
     upload,
 )
 from jingchu.cases.tests.conftest import implementation
+from jingchu.core.identifiers import make_id_number
 from jingchu.identity import actions as identity_actions
 from jingchu.identity.models import LegalEntity, User
 from jingchu.identity.services import SESSION_ACTING_KEY
-from jingchu.identity.validators import make_id_number
 from jingchu.services.choices import MaterialNecessity, MaterialSource
 
 pytestmark = pytest.mark.django_db

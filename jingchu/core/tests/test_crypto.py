@@ -21,9 +21,9 @@ from tongsuopy.crypto.ciphers import Cipher, algorithms, modes
 
 from jingchu.core import crypto
 from jingchu.core.crypto import DecryptionError
+from jingchu.core.identifiers import make_id_number
 from jingchu.identity.actions import do_register_person, find_person
 from jingchu.identity.models import Person
-from jingchu.identity.validators import make_id_number
 
 KEY = "0123456789abcdeffedcba9876543210"
 OTHER_KEY = "fedcba98765432100123456789abcdef"

@@ -92,6 +92,6 @@ def test_loading_organizations_twice_writes_no_event(demo_orgs):
 
 
 def _fresh_uscc() -> str:
-    from jingchu.identity.validators import make_uscc
+    from jingchu.core.identifiers import make_uscc
 
     return make_uscc("1", "1", "420100", "99999999")

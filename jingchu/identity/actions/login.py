@@ -27,12 +27,12 @@ from django.utils.translation import gettext as _
 
 from jingchu.core import audit
 from jingchu.core.errors import ActionError, NotFound, NotPermitted
+from jingchu.core.identifiers import IdentifierError, validate_id_number
 from jingchu.core.middleware import context_from_request
 from jingchu.identity import permissions
 from jingchu.identity.actions.registry import find_person
 from jingchu.identity.models import LoginRecord, Person, User
 from jingchu.identity.services import SESSION_ACR_KEY, assurance_for, requires_second_factor
-from jingchu.identity.validators import IdentifierError, validate_id_number
 
 PENDING_KEY = "jingchu_pending_login"
 # Long enough to open an authenticator app, short enough that an abandoned half-login dies.

@@ -15,6 +15,13 @@ from django.utils.translation import gettext as _
 
 from jingchu.core import audit, crypto
 from jingchu.core.errors import ActionError
+from jingchu.core.identifiers import (
+    IdentifierError,
+    id_birth_date,
+    id_is_male,
+    validate_id_number,
+    validate_uscc,
+)
 from jingchu.core.models import Organization, Region
 from jingchu.identity.choices import ActingBasis, Gender, LegalEntityKind, StaffRole, UserKind
 from jingchu.identity.models import (
@@ -26,13 +33,6 @@ from jingchu.identity.models import (
     User,
 )
 from jingchu.identity.services import SESSION_ACTING_KEY, authorization_for, person_of
-from jingchu.identity.validators import (
-    IdentifierError,
-    id_birth_date,
-    id_is_male,
-    validate_id_number,
-    validate_uscc,
-)
 
 # ASCII digits only: str.isdigit() would let full-width digits through.
 _MOBILE = re.compile(r"1[0-9]{10}")

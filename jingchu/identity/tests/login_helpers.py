@@ -11,11 +11,11 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from jingchu.core.identifiers import make_id_number
 from jingchu.core.models import Organization
 from jingchu.identity import actions
 from jingchu.identity.choices import StaffRole
 from jingchu.identity.models import Person, Staff, User
-from jingchu.identity.validators import make_id_number
 
 PASSWORD = "Huanghelou-2026!"
 _serial = itertools.count(1)

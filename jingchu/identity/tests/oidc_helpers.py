@@ -10,9 +10,9 @@ import secrets
 from html.parser import HTMLParser
 from typing import Any
 
+from jingchu.core.identifiers import make_id_number
 from jingchu.identity import actions
 from jingchu.identity.models import Person, User
-from jingchu.identity.validators import make_id_number
 
 PASSWORD = "Jingchu@2026-oidc"
 CALLBACK = "https://dept.example/callback"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from jingchu.core.identifiers import make_id_number, make_uscc
 from jingchu.core.models import AuditEvent, Region
 from jingchu.identity import actions
 from jingchu.identity.choices import LegalEntityKind
@@ -16,7 +17,6 @@ from jingchu.identity.models import (
     StaffAssignment,
     User,
 )
-from jingchu.identity.validators import make_id_number, make_uscc
 
 PASSWORD = "Qingchuan-Ge-2026"
 _serial = itertools.count(1)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from jingchu.core import crypto
 from jingchu.core.errors import ActionError
+from jingchu.core.identifiers import make_id_number
 from jingchu.core.models import AuditEvent, Region
 from jingchu.identity import actions, demo, permissions, services
 from jingchu.identity.choices import ActingBasis, Gender, LegalEntityKind, StaffRole, UserKind
@@ -24,7 +25,6 @@ from jingchu.identity.tests.registry_helpers import (
     new_uscc,
     person,
 )
-from jingchu.identity.validators import make_id_number
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingchu.core.errors import ActionError
+from jingchu.core.identifiers import IdentifierError, validate_id_number
 from jingchu.core.masking import mask_id_number
 from jingchu.identity import actions, permissions, services
 from jingchu.identity.choices import ActingBasis
 from jingchu.identity.models import ActingAuthorization, LegalEntity
-from jingchu.identity.validators import IdentifierError, validate_id_number
 
 
 class AuthorizeAgentForm(forms.Form):

@@ -96,8 +96,8 @@ def clerk(demo_orgs: dict[str, Any]) -> Any:
 def citizen(db: Any) -> Any:
     import datetime as dt
 
+    from jingchu.core.identifiers import make_id_number
     from jingchu.identity import actions
-    from jingchu.identity.validators import make_id_number
 
     person = actions.do_register_person(
         None, name="陈晨", id_number=make_id_number("420102", dt.date(1990, 1, 2), 11, True),

@@ -1,7 +1,8 @@
 """Validators and generators for citizen ID numbers (GB 11643) and credit codes (GB 32100).
 
 Both return the normalised value or raise IdentifierError with a message that says exactly what is
-wrong, so a clerk can correct the number rather than guess.
+wrong, so a clerk can correct the number rather than guess. They live in core because both
+organizations (core) and people and legal entities (identity) are keyed by these numbers.
 """
 
 from __future__ import annotations

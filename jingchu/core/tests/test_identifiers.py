@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jingchu.identity.validators import (
+from jingchu.core.identifiers import (
     NATIONAL_REGION,
     USCC_AUTHORITIES,
     USCC_CHARSET,
