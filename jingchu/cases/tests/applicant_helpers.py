@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from jingchu.cases.models import Case, CaseEvent, CaseMaterial
 from jingchu.core.models import AuditEvent
-from jingchu.services import eforms
+from jingchu.services.tests.sample_forms import posted_values
 
 ENTERPRISE_START = "000172002000"  # 企业开办: both kinds, 全省通办 at 武汉市市场监管局
 SOLE_TRADER = "000172001000"  # 个体工商户设立登记: persons only, 全市通办 at 江岸区市场监管局
@@ -44,26 +44,6 @@ def upload(name: str = "lease.pdf", content: bytes = PDF,
 
 def fill(case: Case, **overrides: str) -> dict[str, str]:
     """Valid posted values for the case's form, as a browser would send them."""
-    schema = case.version.form_schema
-    values: dict[str, str] = {}
-    for field in eforms.fields(schema):
-        prop = schema["properties"][field.name]
-        if field.choices:
-            values[field.name] = field.choices[0][0]
-        elif prop["type"] == "boolean":
-            values[field.name] = "true"
-        elif prop["type"] in {"integer", "number"}:
-            values[field.name] = str(max(1, prop.get("minimum", 1)))
-        elif prop.get("format") == "date":
-            values[field.name] = "2026-12-01"
-        elif prop.get("format") == "email":
-            values[field.name] = "a@example.cn"
-        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
-            values[field.name] = "13871234567"
-        elif "pattern" in prop and "[0-9]{17}" in prop["pattern"]:
-            values[field.name] = "420102198803150215"
-        elif "pattern" in prop:
-            values[field.name] = "91420102MA4K7Q2B0X"
-        else:
-            values[field.name] = "测试内容"[: prop.get("maxLength", 10)]
-    return values | overrides
+    return posted_values(case.version.form_schema) | overrides
+
+

@@ -17,6 +17,7 @@ from jingchu.cases.tests.conftest import implementation
 from jingchu.core.models import AuditEvent
 from jingchu.identity.models import ClientPolicy, LegalEntity, User
 from jingchu.services.models import ItemVersion
+from jingchu.services.tests.sample_forms import typed_values
 
 pytestmark = pytest.mark.django_db
 
@@ -37,25 +38,7 @@ def tax_body(user: User, orgs, **extra) -> dict:
 
 def fill(schema: dict) -> dict:
     """Valid JSON values for a demo form (typed, as an API client sends them)."""
-    values: dict = {}
-    for name, prop in schema["properties"].items():
-        if "enum" in prop:
-            values[name] = prop["enum"][0]
-        elif prop["type"] == "boolean":
-            values[name] = True
-        elif prop["type"] in {"integer", "number"}:
-            values[name] = max(1, prop.get("minimum", 1))
-        elif prop.get("format") == "date":
-            values[name] = "2026-12-01"
-        elif prop.get("format") == "email":
-            values[name] = "a@example.cn"
-        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
-            values[name] = "13871234567"
-        elif "pattern" in prop:
-            values[name] = "42010219880315002X"
-        else:
-            values[name] = "测试内容"[: prop.get("maxLength", 10)]
-    return values
+    return typed_values(schema)
 
 
 def enterprise_body(orgs, materials: list) -> dict:

@@ -13,8 +13,8 @@ from jingchu.cases.tests.conftest import implementation
 from jingchu.core import calendar
 from jingchu.core.errors import ActionError
 from jingchu.identity.models import LegalEntity, User
-from jingchu.services import eforms
 from jingchu.services.choices import MaterialNecessity, MaterialSource
+from jingchu.services.tests.sample_forms import posted_values
 
 pytestmark = pytest.mark.django_db
 
@@ -22,25 +22,7 @@ ENTERPRISE_START = "000172002000"  # 企业开办, 全省通办 at 武汉市市�
 
 
 def _fill(case):
-    schema = case.version.form_schema
-    values = {}
-    for field in eforms.fields(schema):
-        prop = schema["properties"][field.name]
-        if field.choices:
-            values[field.name] = field.choices[0][0]
-        elif prop["type"] == "boolean":
-            values[field.name] = "on"
-        elif prop["type"] in {"integer", "number"}:
-            values[field.name] = str(max(1, prop.get("minimum", 1)))
-        elif prop.get("format") == "date":
-            values[field.name] = "2026-12-01"
-        elif prop.get("format") == "email":
-            values[field.name] = "a@example.cn"
-        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
-            values[field.name] = "13871234567"
-        else:
-            values[field.name] = "测试内容"[: prop.get("maxLength", 10)]
-    return values
+    return posted_values(case.version.form_schema)
 
 
 def test_whole_path_with_a_clerk_in_another_city(catalog, wuhan_amr_staff):

@@ -12,8 +12,8 @@ from jingchu.cases.models import Case, CaseEvent, CaseMaterial
 from jingchu.cases.tests.conftest import implementation
 from jingchu.core.models import AuditEvent, Notification
 from jingchu.identity.models import LegalEntity, User
-from jingchu.services import eforms
 from jingchu.services.choices import MaterialNecessity, MaterialSource
+from jingchu.services.tests.sample_forms import typed_values
 
 SOCIAL_CARD = "000113001000"  # 社会保障卡申领: 全省通办 at 武汉市人社局, 5 promised days
 PENSION = "000113004000"  # 城镇职工基本养老保险待遇申领: 全市通办 at 武汉市人社局
@@ -29,29 +29,7 @@ def user(username: str) -> User:
 
 
 def valid_form(case: Case) -> dict[str, Any]:
-    schema = case.version.form_schema
-    values: dict[str, str] = {}
-    for field in eforms.fields(schema):
-        prop = schema["properties"][field.name]
-        if field.choices:
-            values[field.name] = field.choices[0][0]
-        elif prop["type"] == "boolean":
-            values[field.name] = "true"
-        elif prop["type"] in {"integer", "number"}:
-            values[field.name] = str(max(1, prop.get("minimum", 1)))
-        elif prop.get("format") == "date":
-            values[field.name] = "2026-12-01"
-        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
-            values[field.name] = "13871234567"
-        elif "pattern" in prop and "[0-9]{17}" in prop["pattern"]:
-            values[field.name] = "420102198803150215"
-        elif "pattern" in prop:
-            values[field.name] = "91420102MA4K7Q2B0X"
-        else:
-            values[field.name] = "测试内容"[: prop.get("maxLength", 10)]
-    data, errors = eforms.clean(schema, values)
-    assert not errors, errors
-    return data
+    return typed_values(case.version.form_schema)
 
 
 def make_case(orgs: dict[str, Any], status: str, *, code: str = SOCIAL_CARD,

@@ -20,34 +20,16 @@ from jingchu.identity.choices import StaffRole
 from jingchu.identity.models import LegalEntity, User
 from jingchu.reviews import actions
 from jingchu.reviews.models import Review
-from jingchu.services import eforms
 from jingchu.services.choices import MaterialNecessity, MaterialSource
+from jingchu.services.tests.sample_forms import posted_values
 
 ENTERPRISE_START = "000172002000"  # 企业开办, 全省通办 at 武汉市市场监管局
 STEPS = ["submit", "accept", "start_review", "approve", "complete"]
 
 
 def fill(case: Case) -> dict[str, str]:
-    """Values that satisfy the item's form schema (as in the cases smoke test)."""
-    schema = case.version.form_schema
-    values = {}
-    for field in eforms.fields(schema):
-        prop = schema["properties"][field.name]
-        if field.choices:
-            values[field.name] = field.choices[0][0]
-        elif prop["type"] == "boolean":
-            values[field.name] = "on"
-        elif prop["type"] in {"integer", "number"}:
-            values[field.name] = str(max(1, prop.get("minimum", 1)))
-        elif prop.get("format") == "date":
-            values[field.name] = "2026-12-01"
-        elif prop.get("format") == "email":
-            values[field.name] = "a@example.cn"
-        elif "pattern" in prop and "1[3-9]" in prop["pattern"]:
-            values[field.name] = "13871234567"
-        else:
-            values[field.name] = "测试内容"[: prop.get("maxLength", 10)]
-    return values
+    """Values that satisfy the item's form schema."""
+    return posted_values(case.version.form_schema)
 
 
 def make_case(orgs: dict[str, Any], staff: dict[str, User], upto: str = "complete") -> Case:
