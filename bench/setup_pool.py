@@ -20,7 +20,6 @@ from typing import Any
 import django
 
 POOL = 20
-PREFIX_LENGTH = 18  # RRRRRR-TT-YYYYMMDD
 SERVICE = "000136002000"  # 开具个人所得税纳税记录: person, 全省通办, no upload needed
 
 
@@ -66,15 +65,6 @@ def setup(out: Path) -> None:
     (out / "tokens.txt").write_text("\n".join(tokens) + "\n")
     (out / "body.json").write_text(json.dumps(body, ensure_ascii=False))
     with connection.cursor() as cursor:
-        # Work-around in this throw-away database only: CaseNumberCounter.prefix is declared
-        # max_length=16 but numbering writes 18 characters ("420000-20-20261129"), which
-        # PostgreSQL refuses (SQLite does not check). Reported; the model needs max_length >= 18.
-        cursor.execute("SELECT character_maximum_length FROM information_schema.columns "
-                       "WHERE table_name = 'cases_casenumbercounter' AND column_name = 'prefix'")
-        row = cursor.fetchone()
-        if row and row[0] is not None and row[0] < PREFIX_LENGTH:
-            cursor.execute("ALTER TABLE cases_casenumbercounter ALTER COLUMN prefix "
-                           f"TYPE varchar({PREFIX_LENGTH})")
         cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_insert "
                        "(id bigserial PRIMARY KEY, body text NOT NULL, "
                        "at timestamptz NOT NULL DEFAULT now())")

@@ -1,4 +1,14 @@
-"""The working-day clock of a case: deadline at acceptance, pauses, and the SLA colour."""
+"""The working-day clock of a case: the intake limit, the deadline at acceptance, pauses, and
+the SLA colour.
+
+`Case.deadline` is the date by which the organization owes the applicant its next step:
+- while the application waits at intake (submitted, not yet accepted), the intake limit: the
+  Administrative Licensing Law (art. 32) gives 5 working days to accept, refuse, or tell the
+  applicant once of everything to correct; left unanswered, the application counts as accepted
+  on the day it was received;
+- from acceptance, the handling deadline (the promised working days, moved by pauses).
+So the workbench's colours, sorting and escalation cover both limits with one column.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +24,34 @@ from jingchu.services.choices import CaseKind
 
 # A case whose deadline is this many working days away or fewer shows as due soon.
 NEAR_DUE_WORKING_DAYS = 2
+# 行政许可法 art. 32: accept, refuse or notify every correction within 5 working days.
+INTAKE_NOTICE_WORKING_DAYS = 5
 
 
 def promised_days(case: Case) -> int:
     """The implementing organization's promise where it makes one, else the item's."""
     own = case.implementation.promised_days
     return own if own is not None else case.version.promised_days
+
+
+def intake_deadline(received_on: dt.date) -> dt.date:
+    """The last day to accept, refuse or request correction of an application received on
+    `received_on` (submitted or resubmitted)."""
+    return calendar.add_working_days(received_on, INTAKE_NOTICE_WORKING_DAYS)
+
+
+def intake_period_over(case: Case, today: dt.date) -> bool:
+    """Whether an application still at intake has passed its intake limit: it then counts as
+    accepted on the day it was received, and corrections can no longer be requested at intake."""
+    return case.accepted_at is None and case.deadline is not None and today > case.deadline
+
+
+def acceptance_start(case: Case, today: dt.date) -> dt.date:
+    """The day the handling clock starts: today, or the day the application was received when
+    the intake limit passed unanswered (it is deemed accepted on receipt)."""
+    if intake_period_over(case, today) and case.submitted_at is not None:
+        return timezone.localtime(case.submitted_at).date()
+    return today
 
 
 def deadline_on_acceptance(case: Case, accepted_on: dt.date) -> dt.date:

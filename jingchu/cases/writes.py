@@ -16,9 +16,10 @@ rows are written with the ORM.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jingchu.cases import numbering
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
@@ -86,21 +87,45 @@ def _label(row: AuditEvent, number: str) -> None:
 Computed = dict[str, tuple[str, list[Any]]]
 
 
-def _columns(obj: models.Model, computed: Computed) -> tuple[list[str], list[str], list[Any]]:
+class _Column(NamedTuple):
+    quoted: str
+    column: str
+    field: models.Field[Any, Any]
+    # The field computes its value on insert (auto_now_add, files ...): ask it, as the ORM does.
+    computes: bool
+
+
+# Per model, the columns an insert writes: read once from the model's metadata (it never
+# changes while the process runs), so each row costs one pass over its values.
+_PLANS: dict[type[models.Model], tuple[_Column, ...]] = {}
+
+
+def _plan(model: type[models.Model], conn: BaseDatabaseWrapper) -> tuple[_Column, ...]:
+    plan = _PLANS.get(model)
+    if plan is None:
+        plan = tuple(
+            _Column(conn.ops.quote_name(f.column), f.column, f,
+                    type(f).pre_save is not models.Field.pre_save)
+            for f in model._meta.concrete_fields
+            if not isinstance(f, models.AutoField))  # BigAutoField too: the database numbers it
+        _PLANS[model] = plan
+    return plan
+
+
+def _columns(obj: models.Model, computed: Computed, conn: BaseDatabaseWrapper,
+             ) -> tuple[list[str], list[str], list[Any]]:
     """(quoted columns, SQL value expressions, parameters) of the row the ORM would insert;
     the columns in `computed` take the given SQL instead of the object's value."""
-    qn = connection.ops.quote_name
     columns, values, params = [], [], []
-    for field in obj._meta.concrete_fields:
-        if isinstance(field, models.AutoField):  # BigAutoField too: the database numbers it
-            continue
-        columns.append(qn(field.column))
-        if field.column in computed:
-            sql, sql_params = computed[field.column]
+    for quoted, column, field, computes in _plan(type(obj), conn):
+        columns.append(quoted)
+        if column in computed:
+            sql, sql_params = computed[column]
             values.append(sql)
             params += sql_params
             continue
-        value = field.get_db_prep_save(field.pre_save(obj, True), connection)  # as the ORM does
+        raw = field.pre_save(obj, True) if computes else getattr(obj, field.attname)
+        value = field.get_db_prep_save(raw, conn)  # as the ORM does
         literal = _literal(value)
         if literal is None:
             values.append("%s")
@@ -126,13 +151,13 @@ def _literal(value: Any) -> str | None:
 
 
 def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed],
-            returning: str) -> tuple[str, list[Any]]:
-    table = connection.ops.quote_name(rows[0]._meta.db_table)
+            returning: str, conn: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+    table = conn.ops.quote_name(rows[0]._meta.db_table)
     tuples: list[str] = []
     params: list[Any] = []
     columns: list[str] = []
     for row, row_computed in zip(rows, computed, strict=True):
-        columns, values, row_params = _columns(row, row_computed)
+        columns, values, row_params = _columns(row, row_computed, conn)
         tuples.append(f"({', '.join(values)})")
         params += row_params
     # Table and column names come from the models' metadata, quoted; every value is a parameter.
@@ -140,26 +165,28 @@ def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed
             f"VALUES {', '.join(tuples)} RETURNING {returning})"), params
 
 
-def _audit_computed(row: AuditEvent) -> Computed:
+def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper) -> Computed:
     number = "(SELECT number FROM c)"
     computed: Computed = {"object_label": (number, [])}
     if row.action == SUBMIT_AUDIT:
         details = AuditEvent._meta.get_field("details")
         computed["details"] = (f"(%s::jsonb || jsonb_build_object('number', {number}))",
-                               [details.get_db_prep_save(row.details, connection)])
+                               [details.get_db_prep_save(row.details, conn)])
     return computed
 
 
 def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
                audits: Sequence[AuditEvent]) -> tuple[str, list[Any]]:
-    counter = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
+    conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-attribute proxy
+    counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
     # The number as numbering.format_number writes it: the prefix, a dash, six digits.
     # Past the last serial the counter's check constraint fails the whole statement.
     case_sql, case_params = _insert("c", [case], [{"number": (
-        "(SELECT %s || '-' || lpad(last::text, 6, '0') FROM n)", [prefix])}], "id, number")
+        "(SELECT %s || '-' || lpad(last::text, 6, '0') FROM n)", [prefix])}], "id, number", conn)
     event_sql, event_params = _insert(
-        "e", events, [{"case_id": ("(SELECT id FROM c)", [])} for _ in events], "id")
-    audit_sql, audit_params = _insert("a", audits, [_audit_computed(r) for r in audits], "id")
+        "e", events, [{"case_id": ("(SELECT id FROM c)", [])} for _ in events], "id", conn)
+    audit_sql, audit_params = _insert(
+        "a", audits, [_audit_computed(r, conn) for r in audits], "id", conn)
     sql = (f"WITH n AS ({numbering.UPSERT.format(table=counter)}), {case_sql}, {event_sql}, "  # noqa: S608
            f"{audit_sql} SELECT c.id, c.number FROM c")
     return sql, [prefix, *case_params, *event_params, *audit_params]

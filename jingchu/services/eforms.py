@@ -80,7 +80,7 @@ def check_schema(schema: Any) -> None:
     if not isinstance(schema, dict):
         raise FormSchemaError(_("The form must be a JSON object."))
     try:
-        Draft202012Validator.check_schema(schema)
+        _check_meta(json.dumps(schema, sort_keys=True, ensure_ascii=False))
     except SchemaError as exc:
         raise FormSchemaError(
             _("The form is not valid JSON Schema: %(error)s") % {"error": exc.message}
@@ -95,6 +95,13 @@ def check_schema(schema: Any) -> None:
         raise FormSchemaError(
             _("Required names unknown fields: %(names)s") % {"names": ", ".join(sorted(missing))}
         )
+
+
+@lru_cache(maxsize=VALIDATOR_CACHE_SIZE)
+def _check_meta(text: str) -> None:
+    """Validate against the 2020-12 meta-schema; a schema's text decides the outcome, so a valid
+    one is checked once per process (a refusal raises, and is not cached)."""
+    Draft202012Validator.check_schema(json.loads(text))
 
 
 def _kind(prop: dict[str, Any]) -> str:

@@ -3,8 +3,8 @@
 The API's one-call submission used to take the draft path (create, save the form, submit: three
 nested actions, each re-reading the case under a row lock). Here every check runs first, in
 Python, on objects the caller has loaded; then the case is inserted already submitted with its
-number, its timeline events and its audit rows (`jingchu.cases.writes`: one statement on
-PostgreSQL, the ORM elsewhere). The checks are those
+number, one timeline event and one audit row: it is one action, and the case never was a draft
+(`jingchu.cases.writes`: one statement on PostgreSQL, the ORM elsewhere). The checks are those
 of the draft path: who applies, for whom, the item's applicant kind, the form against the
 version's JSON Schema, and the pre-check (materials, eligibility). An application that needs
 uploads takes the draft path (the files are written before their rows).
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingchu.cases import numbering, precheck, writes
+from jingchu.cases import clock, numbering, precheck, writes
 from jingchu.cases.actions.drafts import check_applicant, check_applicant_kind
 from jingchu.cases.actions.lifecycle import refuse_problems
 from jingchu.cases.choices import CaseStatus, Channel
@@ -74,23 +74,16 @@ def _checked_version(actor: Any, implementation: ItemImplementation, applicant: 
 
 
 def _events(case: Case, actor: Any, now: dt.datetime) -> list[CaseEvent]:
-    # The same timeline as the draft path: created, then submitted.
-    return [CaseEvent(case=case, at=now, actor=actor, action=action, from_status=before,
-                      to_status=after, details={}, public=True)
-            for action, before, after in (("create", "", CaseStatus.DRAFT),
-                                          ("submit", CaseStatus.DRAFT, CaseStatus.SUBMITTED))]
+    # One step on the timeline: the application arrives submitted (it never was a draft).
+    return [CaseEvent(case=case, at=now, actor=actor, action="submit", from_status="",
+                      to_status=CaseStatus.SUBMITTED, details={}, public=True)]
 
 
 def _audit_rows(case: Case, actor: Any) -> list[Any]:
-    # The same audit trail as the draft path: create, save_form, submit (the writer adds the
-    # number to the label of each and to the submit row's details).
-    return [
-        audit.build("cases.case.create", actor, case,
-                    {"item": case.item.code, "channel": case.channel}),
-        audit.build("cases.case.save_form", actor, case),
-        audit.build("cases.case.submit", actor, case,
-                    {"from": CaseStatus.DRAFT, "to": case.status}),
-    ]
+    # One action, one audit row (the writer adds the number to its label and details).
+    return [audit.build(writes.SUBMIT_AUDIT, actor, case,
+                        {"item": case.item.code, "channel": case.channel, "from": "",
+                         "to": case.status})]
 
 
 def do_submit_application(
@@ -116,7 +109,7 @@ def do_submit_application(
         item=implementation.item, version=version, implementation=implementation,
         handling_org=implementation.organization, applicant=applicant,
         on_behalf_of=on_behalf_of, created_by=actor, channel=channel, form_data=data,
-        status=CaseStatus.SUBMITTED, submitted_at=now,
+        status=CaseStatus.SUBMITTED, submitted_at=now, deadline=clock.intake_deadline(today),
     )
     # The form was validated just above; the rest of the pre-check runs on the unsaved case
     # (no materials: this path takes no uploads).

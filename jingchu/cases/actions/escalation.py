@@ -41,7 +41,11 @@ def _message(case: Case, state: str) -> tuple[str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         values = {"number": case.number or "", "item": case.version.name,
                   "deadline": case.deadline.isoformat() if case.deadline else "-"}
-        if state == SlaState.OVERDUE:
+        if case.accepted_at is None:  # still at intake: the 5-working-day limit
+            subject = _("Application %(number)s awaits intake") % values
+            body = _("%(item)s, application %(number)s: accept it, refuse it or request "
+                     "corrections by %(deadline)s; past that day it counts as accepted.") % values
+        elif state == SlaState.OVERDUE:
             subject = _("Overdue case %(number)s") % values
             body = _("%(item)s, case %(number)s, passed its deadline %(deadline)s.") % values
         else:
@@ -64,6 +68,7 @@ def do_escalate_case(case: Case, today: dt.date | None = None) -> bool:
     case.save(update_fields=["escalated_at"])
     approvers = _approvers(case)
     details = {"sla": state, "deadline": case.deadline.isoformat() if case.deadline else None,
+               "phase": "intake" if case.accepted_at is None else "handling",
                "approvers": len(approvers)}
     record_event(case, None, "escalate", case.status, details=details, public=False)
     audit.record("cases.case.escalate", None, case, details, actor_label=SYSTEM_LABEL)

@@ -21,6 +21,8 @@ from jingchu.core.choices import NotificationChannel
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.core.models import Organization
 
+# Steps that leave intake without acceptance: the intake limit stops.
+INTAKE_EXITS = frozenset({"request_correction", "refuse", "withdraw"})
 # The applicant hears of these steps in the inbox (站内信).
 NOTIFIED = frozenset({"accept", "refuse", "request_correction", "request_review_correction",
                       "approve", "deny", "complete"})
@@ -46,29 +48,60 @@ def _apply_submit(case: Case, today: dt.date) -> None:
         region = (case.accepting_org or case.handling_org).region.code
         case.number = numbering.next_number(region, case.version.item_type, today)
     case.submitted_at = timezone.now()
+    # The intake limit runs from each (re)submission; a new limit may be escalated anew.
+    case.deadline = clock.intake_deadline(today)
+    case.escalated_at = None
 
 
-def _apply_accept(actor: Any, case: Case, today: dt.date, via: Organization | None) -> None:
+def _apply_accept(actor: Any, case: Case, today: dt.date,
+                  via: Organization | None) -> dt.date | None:
+    """Accept at the actor's (or the given) organization; answers the day the application is
+    deemed accepted when the intake limit passed unanswered, else None."""
     allowed = permissions.intake_orgs(actor, case)
     org = via or (allowed[0] if allowed else None)
     if org is None or org not in allowed:
         raise NotPermitted(_("Your organization may not accept this service."))
+    start = clock.acceptance_start(case, today)
     case.accepting_org = org
     case.accepted_at = timezone.now()
-    case.deadline = clock.deadline_on_acceptance(case, today)
+    case.deadline = clock.deadline_on_acceptance(case, start)
+    case.escalated_at = None  # the handling deadline is a new limit, escalated on its own
+    return start if start != today else None
+
+
+def _intake_closed(case: Case, name: str, today: dt.date) -> None:
+    """Effects of leaving intake without acceptance: no limit runs while the applicant corrects
+    or once the application is refused or withdrawn. A correction can only be requested within
+    the intake limit; past it the application counts as accepted (行政许可法 art. 32)."""
+    if name == "request_correction" and clock.intake_period_over(case, today):
+        raise ActionError(
+            "intake_period_over",
+            _("The %(days)d working days to request corrections ended on %(date)s: the "
+              "application counts as accepted. Accept it, or refuse it with reasons.")
+            % {"days": clock.INTAKE_NOTICE_WORKING_DAYS, "date": case.deadline.isoformat()
+               if case.deadline else "-"},
+            {"deadline": case.deadline.isoformat() if case.deadline else None}, status=409)
+    case.deadline = None
+    case.escalated_at = None
 
 
 def _apply_effects(actor: Any, case: Case, transition: Transition, reason: str,
-                   via: Organization | None) -> None:
+                   via: Organization | None) -> dict[str, Any]:
+    """Apply the transition's effects to the case; answers details for its timeline event."""
     today = timezone.localdate()
     name = transition.name
+    details: dict[str, Any] = {}
     if name in {"submit", "resubmit"}:
         _apply_submit(case, today)
     elif name == "supplement":
         # Back to review only once the corrected application passes the pre-check again.
         _precheck(case, today)
     elif name == "accept":
-        _apply_accept(actor, case, today, via)
+        deemed = _apply_accept(actor, case, today, via)
+        if deemed is not None:
+            details["deemed_accepted_on"] = deemed.isoformat()
+    elif name in INTAKE_EXITS and case.accepted_at is None:
+        _intake_closed(case, name, today)
     elif name in {"approve", "deny"}:
         case.decision = Decision.APPROVED if name == "approve" else Decision.DENIED
         case.decision_reason = reason
@@ -79,6 +112,7 @@ def _apply_effects(actor: Any, case: Case, transition: Transition, reason: str,
         clock.pause(case, today)
     if transition.resumes:
         clock.resume(case, today)
+    return details
 
 
 def _reason(transition: Transition, reason: str, problems: Sequence[str]) -> tuple[str, list[str]]:
@@ -119,13 +153,15 @@ def do_transition(actor: Any, case: Case, name: str, *, reason: str = "",
     if transition.needs_reason and not reason:
         raise ActionError("reason_required", _("Please give the reasons."), {"field": "reason"})
     before = case.status
-    _apply_effects(actor, case, transition, reason, via)
+    details = _apply_effects(actor, case, transition, reason, via)
     case.status = transition.target
     case.save()
-    details = {"problems": listed} if listed else None
-    record_event(case, actor, name, before, note=reason, details=details)
+    if listed:
+        details["problems"] = listed
+    record_event(case, actor, name, before, note=reason, details=details or None)
     audit.record(f"cases.case.{name}", actor, case,
-                 {"from": before, "to": case.status, "number": case.number})
+                 {"from": before, "to": case.status, "number": case.number}
+                 | {k: v for k, v in details.items() if k != "problems"})
     if name in NOTIFIED:
         _notify_applicant(actor, case, name, reason)
     return case

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jingchu.cases import permissions, storage
+from jingchu.cases import material_sources, permissions, storage
 from jingchu.cases.actions.drafts import require_editable
 from jingchu.cases.models import Case, CaseMaterial
 from jingchu.core import audit
@@ -88,7 +88,7 @@ def _check_requirement(case: Case, requirement: MaterialRequirement) -> None:
     if requirement.version_id != case.version_id:
         raise ActionError("requirement_unknown", _("This material is not asked for here."),
                           {"field": "requirement"})
-    if requirement.source != MaterialSource.UPLOAD:
+    if requirement.source != MaterialSource.UPLOAD and not _scan_allowed(case, requirement):
         raise ActionError("upload_not_needed",
                           _("No upload is needed for this material: it is fetched for you."),
                           {"field": "requirement"})
@@ -96,6 +96,39 @@ def _check_requirement(case: Case, requirement: MaterialRequirement) -> None:
     if count >= MAX_FILES_PER_REQUIREMENT:
         raise ActionError("too_many_files", _("At most %(n)d files per material.")
                           % {"n": MAX_FILES_PER_REQUIREMENT}, {"field": "file"})
+
+
+def _scan_allowed(case: Case, requirement: MaterialRequirement) -> bool:
+    """A licence the applicant does not hold (as an electronic licence) is uploaded as a scan."""
+    return (requirement.source == MaterialSource.LICENSE
+            and not material_sources.held_for(case, requirement))
+
+
+@transaction.atomic
+def do_use_held_material(actor: Any, case: Case, requirement: MaterialRequirement,
+                         reference: str) -> CaseMaterial:
+    """The applicant lets the case use a licence they hold (减材料) instead of an upload: the
+    provider records the use on its side, the case records the reference."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    require_editable(actor, case)
+    if requirement.version_id != case.version_id:
+        raise ActionError("requirement_unknown", _("This material is not asked for here."),
+                          {"field": "requirement"})
+    provider = material_sources.provider_for(requirement.source)
+    if provider is None:
+        raise ActionError("no_provider", _("This material cannot be taken from your records."),
+                          {"field": "requirement"})
+    existing = case.materials.filter(requirement=requirement, reference=reference).first()
+    if existing is not None:
+        return existing  # consented already: nothing more to write
+    held = provider.consent(actor, case, requirement, reference)
+    material = CaseMaterial.objects.create(
+        case=case, requirement=requirement, source=requirement.source,
+        reference=held.reference, filename=held.label[:200])
+    audit.record("cases.material.use_held", actor, case, {
+        "material": str(material.uid), "requirement": str(requirement.uid),
+        "source": requirement.source, "reference": held.reference})
+    return material
 
 
 def _display_name(raw: str) -> str:

@@ -94,7 +94,7 @@ def test_service_form_is_public_with_schema_and_materials(catalog):
 def test_apply_in_one_call_submits_with_a_number(catalog, submitted):
     assert submitted["status"] == CaseStatus.SUBMITTED and submitted["number"]
     assert submitted["channel"] == "online" and submitted["service_code"] == TAX_RECORD
-    assert [e["action"] for e in submitted["events"]] == ["create", "submit"]
+    assert [e["action"] for e in submitted["events"]] == ["submit"]
     assert [s["name"] for s in submitted["steps"]] == ["withdraw"]
     case = Case.objects.get(uid=submitted["uid"])
     assert case.form_data["pledge"] is True

@@ -253,8 +253,10 @@ def _see_completion_and_rate(page: Any, base: str, uid: str, number: str) -> Non
     assert page.locator("#case-decision").count() == 1
     shown = page.locator("#timeline li[data-action]").evaluate_all(
         "items => items.map(li => li.dataset.action)")
-    # The applicant's timeline: every public step (the claim is internal, so it is not shown).
-    assert shown == ["create", "submit", "accept", "start_review", "approve", "complete"]
+    # The applicant's timeline: every public step (the claim is internal, so it is not shown);
+    # the approval issued the business licence (the licences app puts that step on it).
+    assert shown == ["create", "submit", "accept", "start_review", "approve", "license_issued",
+                     "complete"]
     page.click("#rate-service")
     page.wait_for_url(f"**/reviews/rate/{uid}/")
     page.select_option("select[name=event]", "completion")

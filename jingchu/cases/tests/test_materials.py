@@ -90,9 +90,15 @@ def test_size_limit_from_settings(draft, media, settings):
     actions.do_attach_material(draft.applicant.user, draft, _lease(draft), upload("big.pdf", big))
 
 
-def test_no_upload_for_licence_materials_nor_other_items(draft, media, catalog):
+def test_a_licence_not_held_electronically_is_uploaded_as_a_scan(draft, media, catalog):
+    # No licence is issued in this test: the ID card is uploaded (when the applicant holds it
+    # electronically the upload is refused: jingchu/licenses/tests/test_reuse.py).
     licence = draft.version.materials.get(source=MaterialSource.LICENSE)
-    _refused(draft, draft.applicant.user, licence, upload(), media, "upload_not_needed")
+    material = actions.do_attach_material(draft.applicant.user, draft, licence, upload())
+    assert material.source == MaterialSource.UPLOAD and material.requirement == licence
+
+
+def test_no_upload_for_shared_data_nor_other_items(draft, media, catalog):
     other_version = implementation(ENTERPRISE_START, "wh-scjg", catalog).item.current_version
     assert other_version is not None
     foreign = other_version.materials.filter(source=MaterialSource.UPLOAD).first()

@@ -49,16 +49,15 @@ def test_success_writes_one_case_with_its_events_and_audit_rows(catalog):
     assert case.number.endswith("-000001")
     assert CaseNumberCounter.objects.get(prefix=prefix).last == 1
     timeline = list(stored.events.values_list("action", "from_status", "to_status"))
-    assert timeline == [("create", "", CaseStatus.DRAFT),
-                        ("submit", CaseStatus.DRAFT, CaseStatus.SUBMITTED)]
-    assert [e.action for e in events] == ["create", "submit"]
-    rows = AuditEvent.objects.filter(object_id=str(stored.uid)).order_by("id")
-    assert [r.action for r in rows] == ["cases.case.create", "cases.case.save_form",
-                                        "cases.case.submit"]
-    assert {r.object_label for r in rows} == {case.number}
-    assert rows[2].details == {"from": "draft", "to": "submitted", "number": case.number}
-    assert rows[0].details == {"item": TAX_RECORD, "channel": "online"}
-    assert {r.actor_id for r in rows} == {_user("zhangsan").pk}
+    # One action: one timeline step and one audit row (the case never was a draft).
+    assert timeline == [("submit", "", CaseStatus.SUBMITTED)]
+    assert [e.action for e in events] == ["submit"]
+    row = AuditEvent.objects.get(object_id=str(stored.uid))
+    assert row.action == "cases.case.submit" and row.object_label == case.number
+    assert row.details == {"item": TAX_RECORD, "channel": "online", "from": "",
+                           "to": "submitted", "number": case.number}
+    assert row.actor_id == _user("zhangsan").pk
+    assert stored.deadline is not None and stored.deadline > stored.submitted_at.date()
     second, _events = _submit(catalog)
     assert second.number.endswith("-000002") and Case.objects.count() == 2
 

@@ -6,6 +6,7 @@ view answers 404, never 403, so that its existence is not revealed.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -92,7 +93,7 @@ def _edit_context(request: HttpRequest, case: Case, values: Any = None,
         "case": case,
         "form_fields": eforms.fields(case.version.form_schema,
                                      case.form_data if values is None else values, errors),
-        "materials": presenting.material_rows(case),
+        "materials": presenting.material_rows(case, offer=True),
         "notes": presenting.notes(case),
         "upload_form": UploadForm(),
         "max_mb": max_bytes() // (1024 * 1024),
@@ -137,6 +138,29 @@ def upload(request: HttpRequest, uid: Any) -> HttpResponse:
         messages.error(request, f"{requirement.name}: {exc.message}")
     else:
         messages.success(request, _("%(name)s: file added.") % {"name": requirement.name})
+    return redirect("cases:edit", uid=case.uid)
+
+
+@login_required
+@require_POST
+def use_held(request: HttpRequest, uid: Any) -> HttpResponse:
+    """The applicant's consent: a licence they hold stands in for a material (减材料)."""
+    case = presenting.case_or_404(request.user, uid)
+    _require(presenting.may_edit(request.user, case))
+    try:
+        requirement_uid = uuid.UUID(request.POST.get("requirement") or "")
+    except ValueError:
+        raise Http404 from None
+    requirement = get_object_or_404(MaterialRequirement, uid=requirement_uid,
+                                    version_id=case.version_id)
+    reference = (request.POST.get("reference") or "").strip()
+    try:
+        actions.do_use_held_material(request.user, case, requirement, reference)
+    except ActionError as exc:
+        messages.error(request, f"{requirement.name}: {exc.message}")
+    else:
+        messages.success(request, _("%(name)s: your electronic licence is used; nothing to "
+                                    "upload.") % {"name": requirement.name})
     return redirect("cases:edit", uid=case.uid)
 
 
@@ -275,6 +299,7 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:uid>/submit/", submit, name="submit"),
     path("<uuid:uid>/withdraw/", withdraw, name="withdraw"),
     path("<uuid:uid>/materials/", upload, name="upload"),
+    path("<uuid:uid>/materials/held/", use_held, name="use_held"),
     path("<uuid:uid>/materials/<uuid:material>/", material_file, name="material"),
     path("<uuid:uid>/materials/<uuid:material>/remove/", remove_material,
          name="remove_material"),

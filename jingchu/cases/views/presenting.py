@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jingchu.cases import permissions, precheck
+from jingchu.cases import material_sources, permissions, precheck
 from jingchu.cases.actions.drafts import EDITABLE
 from jingchu.cases.choices import CaseStatus
 from jingchu.cases.models import Case, CaseEvent, CaseMaterial
@@ -37,12 +37,17 @@ EVENT_LABELS = {
     "deny": gettext_lazy("Denied"),
     "complete": gettext_lazy("Completed"),
     "deliver": gettext_lazy("Result delivered"),
+    "payment_requested": gettext_lazy("Fee to pay"),
+    "payment_paid": gettext_lazy("Fee paid"),
+    "payment_cancelled": gettext_lazy("Fee order cancelled"),
+    "license_issued": gettext_lazy("Electronic licence issued"),
 }
 
 NEXT_STEPS = {
     CaseStatus.DRAFT: gettext_lazy("Fill in the form, add the materials, then submit."),
     CaseStatus.SUBMITTED: gettext_lazy(
-        "Wait for the service hall to check and accept your application."),
+        "Wait for the service hall to check your application: within 5 working days it "
+        "accepts it, refuses it with reasons, or tells you everything to correct at once."),
     CaseStatus.CORRECTION_REQUESTED: gettext_lazy(
         "Correct the application as the clerk asks below, then submit it again."),
     CaseStatus.REFUSED: gettext_lazy(
@@ -106,10 +111,25 @@ class MaterialRow:
     requirement: MaterialRequirement
     files: list[CaseMaterial] = field(default_factory=list)
     no_upload: str = ""  # why no upload is needed (减材料), empty when one is
+    # Licences the applicant holds for this material (offered while the case is editable),
+    # and the ones the case uses, as they check out now.
+    held: list[material_sources.HeldMaterial] = field(default_factory=list)
+    used: list[tuple[CaseMaterial, material_sources.HeldMaterial | None]] = field(
+        default_factory=list)
 
     @property
     def missing(self) -> bool:
-        return not self.no_upload and not self.files and self.requirement.necessity == "required"
+        return (not self.no_upload and not self.files and not self.used
+                and self.requirement.necessity == "required")
+
+    @property
+    def may_upload(self) -> bool:
+        """An upload is the way for this material: always for an upload, and for a licence
+        the applicant does not hold electronically (a scan)."""
+        if self.requirement.source == MaterialSource.UPLOAD:
+            return not self.no_upload
+        return self.requirement.source == MaterialSource.LICENSE and not self.held \
+            and not self.used
 
 
 def _no_upload_reason(requirement: MaterialRequirement) -> str:
@@ -122,9 +142,22 @@ def _no_upload_reason(requirement: MaterialRequirement) -> str:
     return ""
 
 
-def material_rows(case: Case) -> list[MaterialRow]:
+def _row(case: Case, req: MaterialRequirement, supplied: list[CaseMaterial],
+         offer: bool) -> MaterialRow:
+    files = [m for m in supplied if m.file]
+    used = [(m, material_sources.describe(m)) for m in supplied if not m.file and m.reference]
+    held = material_sources.held_for(case, req) if offer and not used else []
+    reason = _no_upload_reason(req)
+    if req.source == MaterialSource.LICENSE and not held and not used:
+        reason = ""  # not held electronically: a scan is uploaded instead
+    return MaterialRow(req, files, reason, held, used)
+
+
+def material_rows(case: Case, *, offer: bool = False) -> list[MaterialRow]:
+    """One row per material the version asks for; `offer`: look up what the applicant holds
+    (the editable application page)."""
     supplied: dict[int, list[CaseMaterial]] = {}
     for material in case.materials.all():
         supplied.setdefault(material.requirement_id, []).append(material)
-    return [MaterialRow(req, supplied.get(req.pk, []), _no_upload_reason(req))
+    return [_row(case, req, supplied.get(req.pk, []), offer)
             for req in case.version.materials.all()]

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jingchu.cases import actions, permissions, precheck, queues
+from jingchu.cases import actions, material_sources, permissions, precheck, queues
 from jingchu.cases.choices import CaseStatus, SlaState
-from jingchu.cases.models import Case
+from jingchu.cases.models import Case, CaseMaterial
 from jingchu.cases.views.presenting import EVENT_LABELS
 from jingchu.cases.workflow import APPLICANT, HANDLING, TRANSITIONS, Transition
 from jingchu.core.errors import ActionError
@@ -162,6 +162,15 @@ def _steps(request: HttpRequest, case: Case) -> list[dict[str, Any]]:
     return steps
 
 
+def _materials(case: Case) -> list[CaseMaterial]:
+    """The supplied materials; a licence used instead of an upload is checked again now
+    (signature, status, dates) and carries the outcome as `held`."""
+    materials = list(case.materials.select_related("requirement"))
+    for material in materials:
+        material.held = material_sources.describe(material)  # type: ignore[attr-defined]
+    return materials
+
+
 def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     today = _today()
     events = [(e, EVENT_LABELS.get(e.action, e.action)) for e in
@@ -169,7 +178,7 @@ def _case_context(request: HttpRequest, case: Case) -> dict[str, Any]:
     return queues.row(case, today) | {
         "today": today,
         "form_rows": _form_rows(case), "events": events,
-        "materials": case.materials.select_related("requirement"),
+        "materials": _materials(case),
         "applicant_id": mask_id_number(case.applicant.id_number),
         "steps": _steps(request, case),
         "may_claim": permissions.may_claim(request.user, case)
