@@ -12,5 +12,15 @@ class ReviewsConfig(AppConfig):
         (_("Rectifications"), "reviews:queue", "can_use_queue"),
         (_("Rating appeals"), "reviews:appeals", "can_decide_any_appeal"),
         (_("Rating device"), "reviews:window_start", "can_use_window_devices"),
+        (_("Phone ratings"), "reviews:phone", "can_record_phone_ratings"),
         (_("Rating statistics"), "reviews:stats", "can_view_stats"),
     ]
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from jingchu.cases.models import CaseEvent
+        from jingchu.reviews.signals import invite_after_case_event
+
+        post_save.connect(invite_after_case_event, sender=CaseEvent,
+                          dispatch_uid="reviews.invite_after_case_event")

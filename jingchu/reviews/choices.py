@@ -56,6 +56,14 @@ class RatingChannel(models.TextChoices):
     SMS = "sms", _("SMS")
 
 
+class SmsInvitationStatus(models.TextChoices):
+    """短信评价邀请: open until answered; an open one past its expiry no longer takes replies."""
+
+    OPEN = "open", _("Awaiting reply")
+    ANSWERED = "answered", _("Answered")
+    EXPIRED = "expired", _("Expired")
+
+
 class RectificationStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CALLED_BACK = "called_back", _("Called back")

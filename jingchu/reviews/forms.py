@@ -70,6 +70,22 @@ class WindowRatingForm(ScoresMixin):
         self.add_score_fields()
 
 
+class PhoneRatingForm(ScoresMixin):
+    """What the applicant said on the phone, entered by the auditor who called."""
+
+    case_number = forms.CharField(label=_("Case number"), max_length=30)
+    event = forms.ChoiceField(label=_("Service step"), choices=ServiceEvent.choices,
+                              initial=ServiceEvent.COMPLETION)
+    level = forms.ChoiceField(label=_("Rating given"), choices=LEVEL_CHOICES,
+                              widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("What the applicant said (optional)"), required=False,
+                              max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_score_fields()
+
+
 class CallbackForm(forms.Form):
     called_at = forms.DateTimeField(
         label=_("Called back at (empty: now)"), required=False,

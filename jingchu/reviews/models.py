@@ -26,6 +26,7 @@ from jingchu.reviews.choices import (
     RectificationStatus,
     Resolution,
     ServiceEvent,
+    SmsInvitationStatus,
 )
 from jingchu.services.models import ServiceItem
 
@@ -74,6 +75,10 @@ class Review(models.Model):
                               related_name="reviews")
     device = models.ForeignKey(WindowDevice, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="reviews")
+    # A phone rating (电话回访) is entered by a staff member on the rater's behalf: who did it.
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("recorded by"))
     # Set when an appeal against the rating is upheld: the rating stays, statistics skip it.
     excluded_from_stats = models.BooleanField(_("excluded from statistics"), default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -125,6 +130,46 @@ class ReviewScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}={self.score}"
+
+
+class SmsRatingInvitation(models.Model):
+    """短信评价: an SMS inviting the applicant to rate one service event by replying to it.
+
+    The reply code is unique among open invitations, so a reply names exactly one. The number
+    the invitation went to is kept only as its blind index: a reply is matched on it, and the
+    full number stays where it was (the person's record) and in the SMS gateway.
+    """
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="sms_invitations")
+    event = models.CharField(_("service event"), max_length=20, choices=ServiceEvent.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT,
+                                     related_name="sms_invitations")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT,
+                               related_name="sms_rating_invitations")
+    phone_index = models.CharField(max_length=64, db_index=True, editable=False)
+    reply_code = models.CharField(_("reply code"), max_length=6)
+    status = models.CharField(_("status"), max_length=10, choices=SmsInvitationStatus.choices,
+                              default=SmsInvitationStatus.OPEN)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    answered_at = models.DateTimeField(null=True, blank=True)
+    review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="sms_invitation")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["reply_code"],
+                                    condition=models.Q(status=SmsInvitationStatus.OPEN),
+                                    name="open_sms_invitation_code_unique"),
+            models.UniqueConstraint(fields=["case", "event", "person"],
+                                    condition=models.Q(status=SmsInvitationStatus.OPEN),
+                                    name="one_open_sms_invitation_per_case_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.event} {self.get_status_display()}"
 
 
 class Rectification(models.Model):

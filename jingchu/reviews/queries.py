@@ -35,6 +35,7 @@ def rateable_events(case: Case, person: Any) -> list[tuple[str, Any]]:
 def reviews_detailed() -> QuerySet[Review]:
     return Review.objects.select_related(
         "case", "organization", "item__current_version", "rectification", "appeal",
+        "recorded_by",
     ).prefetch_related("scores")
 
 

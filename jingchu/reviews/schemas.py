@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ninja import Schema
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class RatingIn(Schema):
@@ -13,6 +15,31 @@ class RatingIn(Schema):
                                    description="indicator → score 1–5 (attitude, efficiency, "
                                                "convenience, disclosure, overall)")
     comment: str = ""
+
+
+class PhoneRatingIn(RatingIn):
+    """The rating the applicant gave on the phone, as the recording staff member entered it."""
+
+
+class SmsInboundIn(BaseModel):
+    """One SMS the gateway received, as it posts it to the inbound webhook."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    sender: str = Field(alias="from", max_length=40,
+                        description="the sender's mobile number, e.g. 13907151234 or "
+                                    "+8613907151234")
+    text: str = Field(max_length=1000, description="the reply, e.g. \"482913 5\" or \"满意\"")
+    received_at: dt.datetime | None = Field(
+        default=None, description="when the gateway received it (ISO 8601); empty: now")
+
+
+class SmsInboundOut(Schema):
+    result: str = Field(description="rated")
+    review_uid: str
+    case_number: str | None
+    level: int
+    rectification_opened: bool
 
 
 class RectificationOut(Schema):
@@ -40,6 +67,9 @@ class ReviewOut(Schema):
     created_at: str
     excluded_from_stats: bool
     rectification: RectificationOut | None
+    recorded_by: str | None = Field(default=None,
+                                    description="uid of the staff member who recorded a phone "
+                                                "rating")
 
 
 class StatsRowOut(Schema):
