@@ -60,3 +60,14 @@ lock:
 .PHONY: bench
 bench: $(STAMP)
 	$(BIN)/python bench/cases_submit.py
+
+# SM2 sign/verify through the seal service next to `openssl speed sm2`; writes bench/RESULTS-seals.md.
+.PHONY: bench-seals
+bench-seals: $(STAMP)
+	$(BIN)/python bench/seals_sm2.py
+
+# Bulk licence import with signing on both cores next to `openssl speed -multi 2 sm2` and the
+# bare INSERT of the same rows; SQLite, and PostgreSQL when it answers; writes bench/RESULTS-licenses.md.
+.PHONY: bench-licenses
+bench-licenses: $(STAMP)
+	$(BIN)/python bench/licenses_import.py

@@ -18,7 +18,10 @@ from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.identity.api import router as identity_router
+from jingchu.licenses.api import router as licenses_router
+from jingchu.payments.api import router as payments_router
 from jingchu.reviews.api import router as reviews_router
+from jingchu.seals.api import router as seals_router
 from jingchu.services.api import router as services_router
 
 
@@ -122,4 +125,7 @@ api.add_router("/core/", core_router)
 api.add_router("/identity/", identity_router)
 api.add_router("/services/", services_router)
 api.add_router("/cases/", cases_router)
+api.add_router("/payments/", payments_router)
 api.add_router("/reviews/", reviews_router)
+api.add_router("/seals/", seals_router)
+api.add_router("/licenses/", licenses_router)

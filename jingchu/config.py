@@ -26,6 +26,13 @@ def _bool(raw: str) -> bool:
     raise ValueError(f"expected true/false, got {raw!r}")
 
 
+def _public_url(raw: str) -> str:
+    url = raw.strip().rstrip("/")
+    if url and not (url.startswith(("http://", "https://")) and "/" not in url.split("://", 1)[1]):
+        raise ValueError("expected http(s)://host[:port] with no path")
+    return url
+
+
 def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
@@ -71,6 +78,9 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_ALLOWED_HOSTS", _list, "127.0.0.1,localhost",
            "Comma-separated host names the site answers to."),
     Option("JINGCHU_CSRF_TRUSTED_ORIGINS", _list, "", "Comma-separated trusted origins for CSRF."),
+    Option("JINGCHU_PUBLIC_URL", _public_url, "",
+           "The site's public address (https://host[:port]) for links that leave it: licence "
+           "QR codes, credential ids; empty takes the request's host."),
     Option("JINGCHU_HTTPS", _bool, "false",
            "Behind HTTPS: secure cookies, HSTS and redirect to https."),
     Option("JINGCHU_BEHIND_PROXY", _bool, "false",
@@ -79,6 +89,11 @@ OPTIONS: list[Option] = [
            "128-bit SM4 key (32 hex digits) encrypting personal data at rest.", secret=True),
     Option("JINGCHU_BLIND_INDEX_KEY", str, None,
            "Key of the keyed SM3 hash (blind index) beside encrypted fields.", secret=True),
+    Option("JINGCHU_SEAL_MASTER_KEY", str, "",
+           "128-bit SM4 key (32 hex digits) encrypting seal private keys at rest; empty derives "
+           "one from JINGCHU_SM4_KEY.", secret=True),
+    Option("JINGCHU_SEAL_KEYSTORE", str, "jingchu.seals.keystore.DatabaseKeyStore",
+           "Dotted path of the seal key store (a PKCS#11 HSM adapter can replace the default)."),
     Option("JINGCHU_OIDC_RSA_KEY", str, "",
            "PEM RSA private key signing OpenID Connect ID tokens.", secret=True),
     Option("JINGCHU_LOGIN_MAX_FAILURES", int, "5", "Failed logins before an account is locked."),
@@ -90,11 +105,18 @@ OPTIONS: list[Option] = [
            "Folder for the file-based e-mail backend; empty means JINGCHU_VAR_DIR/mail."),
     Option("JINGCHU_SMS_BACKEND", str, "jingchu.core.sms.FileOutboxBackend",
            "Dotted path of the SMS gateway adapter; the default writes messages to a file."),
+    Option("JINGCHU_SMS_INBOUND_SECRET", str, "",
+           "Shared secret of the SMS gateway's inbound webhook (replies to rating invitations): "
+           "it signs each request body with HMAC-SHA256. Empty turns the webhook off (demo "
+           "mode generates one).", secret=True),
     Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
     Option("JINGCHU_RECTIFICATION_DAYS", int, "5",
            "Working days an organization has to rectify a bad service rating (差评整改)."),
     Option("JINGCHU_UPLOAD_MAX_MB", int, "10",
            "Largest file (in MB) an applicant may upload as a case material."),
+    Option("JINGCHU_PAYMENT_GATEWAY", str, "",
+           "Online payment gateway: 'demo' or a dotted class path; empty means demo in demo "
+           "mode, no online payment otherwise."),
     Option("JINGCHU_BENCH", _bool, "false",
            "Benchmark mode: adds the bare raw-INSERT anchor endpoint of bench/. Never in "
            "production."),

@@ -30,6 +30,7 @@ SM4_KEY_HEX = _secret("JINGCHU_SM4_KEY")
 BLIND_INDEX_KEY = _secret("JINGCHU_BLIND_INDEX_KEY")
 DEBUG: bool = config.get("JINGCHU_DEBUG")
 ALLOWED_HOSTS: list[str] = config.get("JINGCHU_ALLOWED_HOSTS")
+PUBLIC_URL: str = config.get("JINGCHU_PUBLIC_URL")
 CSRF_TRUSTED_ORIGINS: list[str] = config.get("JINGCHU_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -45,7 +46,10 @@ INSTALLED_APPS = [
     "jingchu.identity",
     "jingchu.services",
     "jingchu.cases",
+    "jingchu.payments",
     "jingchu.reviews",
+    "jingchu.seals",
+    "jingchu.licenses",
 ]
 
 MIDDLEWARE = [
@@ -174,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
 EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")
 SMS_BACKEND: str = config.get("JINGCHU_SMS_BACKEND")
 SMS_OUTBOX_PATH = VAR_DIR / "sms-outbox.jsonl"
+# The SMS gateway signs the replies it forwards (好差评 短信评价); empty: the webhook answers 503.
+SMS_INBOUND_SECRET: str = config.get("JINGCHU_SMS_INBOUND_SECRET") or (
+    _secret("JINGCHU_SMS_INBOUND_SECRET") if DEMO else ""
+)
 EMAIL_FILE_PATH: str = config.get("JINGCHU_EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = "jingchu@localhost"
 

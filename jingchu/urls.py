@@ -19,7 +19,10 @@ urlpatterns = [
     path("account/", include("jingchu.identity.urls")),
     path("services/", include("jingchu.services.urls")),
     path("cases/", include("jingchu.cases.urls")),
+    path("payments/", include("jingchu.payments.urls")),
     path("reviews/", include("jingchu.reviews.urls")),
+    path("seals/", include("jingchu.seals.urls")),
+    path("licences/", include("jingchu.licenses.urls", namespace="licenses")),
     path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),
     # The OpenID issuer is the site root, so its discovery document is served here, not moved.
     path(

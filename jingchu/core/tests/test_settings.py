@@ -78,6 +78,13 @@ def test_malformed_boolean_is_refused_naming_the_option(tmp_path):
     assert "'maybe'" in result.stderr
 
 
+@pytest.mark.parametrize("url", ["zwfw.example.cn", "https://zwfw.example.cn/path",
+                                 "ftp://zwfw.example.cn"])
+def test_a_public_url_with_a_path_or_no_scheme_is_refused(tmp_path, url):
+    result = jingchu(tmp_path, "check", JINGCHU_PUBLIC_URL=url, **KEYS)
+    assert result.returncode != 0 and "JINGCHU_PUBLIC_URL" in result.stderr
+
+
 def test_malformed_integer_is_refused_naming_the_option(tmp_path):
     result = jingchu(tmp_path, "check", JINGCHU_SESSION_AGE="eight hours", **KEYS)
     assert result.returncode != 0
