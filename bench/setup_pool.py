@@ -91,6 +91,19 @@ def _phase_times(stats: pstats.Stats, n: int) -> dict[str, float]:
     return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
+def _without_machine_paths(text: str) -> str:
+    """File names relative to the project, site-packages or the standard library: the report
+    is committed, and where this machine keeps them is nobody's business."""
+    import site
+    import sysconfig
+
+    prefixes = [*site.getsitepackages(), sysconfig.get_paths()["stdlib"],
+                str(Path(__file__).resolve().parent.parent)]
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        text = text.replace(prefix.rstrip("/") + "/", "")
+    return text
+
+
 def profile(out: Path, n: int) -> None:
     from django.db import connection
     from django.test import Client
@@ -124,10 +137,11 @@ def profile(out: Path, n: int) -> None:
     stats = pstats.Stats(profiler)
     text = io.StringIO()
     pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+    top = _without_machine_paths(text.getvalue())
     (out / "profile.json").write_text(json.dumps({
         "n": n, "ms_per_submission": elapsed * 1000 / n, "queries": len(captured),
         "query_kinds": kinds, "phases_ms": _phase_times(stats, n),
-        "top_tottime": text.getvalue(),
+        "top_tottime": top,
         "sql": [q[:160] for q in captured],
     }, ensure_ascii=False, indent=1))
 
