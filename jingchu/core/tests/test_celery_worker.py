@@ -85,11 +85,14 @@ def broker_queue() -> Iterator[str]:
 
 def _reset_broker_connections() -> None:
     # The app caches its connection and producer pools on first use; a changed broker URL
-    # needs fresh ones.
+    # needs fresh ones. The pools also live in kombu's registry, keyed by broker: closing one
+    # without emptying the registry would hand the closed pool to every later task of this
+    # process (eager tasks take a producer too), so the registry is reset as a whole.
+    from kombu import pools
+
     app: Any = celery_app
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 

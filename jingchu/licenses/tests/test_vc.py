@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from jingchu.core.errors import ActionError
 from jingchu.identity.choices import StaffRole
@@ -69,7 +70,7 @@ def _verify(credential: dict[str, Any], **kwargs: Any) -> vc.VcVerification:
 
 def test_an_exported_licence_verifies(lic, credential):
     result = vc.verify_local(credential)
-    assert result == vc.VcVerification(True, "valid", "The credential is valid.",
+    assert result == vc.VcVerification(True, "valid", _("The credential is valid."),
                                        ("revocation", "suspension"))
     assert _verify(credential).valid
     # What travels is JSON text: it verifies after a round trip too.
@@ -220,7 +221,7 @@ def test_an_unknown_verification_method_is_refused(credential):
 def test_a_revoked_seal_no_longer_vouches(lic, credential):
     seal_actions.do_revoke_seal(None, lic.seal, reason="印章遗失")
     result = vc.verify_local(credential)
-    assert (result.code, result.message) == ("seal_revoked", "The seal has been revoked.")
+    assert (result.code, result.message) == ("seal_revoked", _("The seal has been revoked."))
 
 
 @pytest.mark.parametrize(("change", "code"), [

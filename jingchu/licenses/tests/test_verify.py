@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import translation
 
 from jingchu.core.identifiers import make_uscc
 from jingchu.licenses import actions, content, statuslist, verification
@@ -84,7 +85,8 @@ def test_a_licence_pointing_at_another_seal_fails_the_issuer_check(wallet_world)
 def test_a_revoked_seal_no_longer_vouches_for_the_licence(wallet_world):
     lic = wallet_world["licences"]["driving"]
     seal_actions.do_revoke_seal(None, lic.seal, reason="印章遗失")
-    result = verification.verify_license(lic)
+    with translation.override("en"):
+        result = verification.verify_license(lic)
     assert result.code == LicenseCheck.SEAL and "revoked" in result.message
 
 
