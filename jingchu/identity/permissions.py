@@ -23,6 +23,20 @@ def has_role(user: Any, *roles: str) -> bool:
     return bool(staff and staff.assignments.filter(role__in=roles).exists())
 
 
+def org_ids(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
+    """Primary keys of the organizations where the signed-in user holds one of `roles` (any
+    role when None); empty for citizens and anonymous users."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return set()
+    assignments = staff.assignments.all()
+    if roles is not None:
+        assignments = assignments.filter(role__in=roles)
+    return set(assignments.values_list("organization_id", flat=True))
+
+
 def can_view_own_account(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 

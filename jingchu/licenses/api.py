@@ -143,6 +143,7 @@ def status_list(request: HttpRequest, issuer_uscc: str, purpose: str) -> dict[st
 def verify_vc(request: HttpRequest, body: Body[dict[str, Any]]) -> VcCheckOut:
     """Check a credential exported here: proof, certificate chain, issuer, seal, dates, and the
     issuer's current status lists. Open to anyone, like the verification page."""
+    permissions.require(permissions.can_verify_licenses(request.user))
     result = vc.verify_local(body)
     return VcCheckOut(valid=result.valid, code=result.code, message=result.message,
                       status_checked=list(result.status_checked))

@@ -7,7 +7,7 @@ from typing import Any
 
 from jingchu.core.models import Organization
 from jingchu.identity.choices import StaffRole
-from jingchu.identity.permissions import can_act_for, require
+from jingchu.identity.permissions import can_act_for, org_ids, require
 from jingchu.identity.services import person_of
 from jingchu.licenses.models import License
 
@@ -16,19 +16,11 @@ ISSUER_ROLES = (StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
 ISSUER_VIEW_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffRole.APPROVER,
                      StaffRole.ADMINISTRATOR, StaffRole.AUDITOR)
 
-__all__ = ["require"]
+__all__ = ["org_ids", "require"]
 
 
 def _authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
-
-
-def org_ids(user: Any, roles: tuple[str, ...]) -> set[int]:
-    staff = getattr(user, "staff", None) if _authenticated(user) else None
-    if staff is None:
-        return set()
-    return set(staff.assignments.filter(role__in=roles).values_list("organization_id",
-                                                                     flat=True))
 
 
 def is_holder(user: Any, lic: License) -> bool:

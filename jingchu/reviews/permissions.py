@@ -34,7 +34,7 @@ from jingchu.cases import permissions as case_permissions
 from jingchu.cases.models import Case
 from jingchu.core.models import Organization, Region
 from jingchu.identity.choices import StaffRole
-from jingchu.identity.permissions import require
+from jingchu.identity.permissions import org_ids, require
 from jingchu.reviews.models import Appeal, Rectification, Review
 
 HANDLER_ROLES = (StaffRole.REVIEWER, StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
@@ -42,17 +42,7 @@ CLOSER_ROLES = (StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
 DECIDER_ROLES = (StaffRole.APPROVER,)
 PHONE_RECORDER_ROLES = (StaffRole.AUDITOR,)
 
-__all__ = ["require"]
-
-
-def org_ids(user: Any, roles: tuple[str, ...]) -> set[int]:
-    """Primary keys of the organizations where the user holds one of the roles."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return set()
-    return set(staff.assignments.filter(role__in=roles).values_list("organization_id", flat=True))
+__all__ = ["org_ids", "require"]
 
 
 def _person(user: Any) -> Any:

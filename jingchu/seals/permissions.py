@@ -17,13 +17,13 @@ from typing import Any
 
 from jingchu.core.models import Organization
 from jingchu.identity.choices import StaffRole
-from jingchu.identity.permissions import require
+from jingchu.identity.permissions import org_ids, require
 from jingchu.seals.models import Seal
 
 MANAGER_ROLES = (StaffRole.ADMINISTRATOR,)
 SIGNER_ROLES = (StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
 
-__all__ = ["require"]
+__all__ = ["org_ids", "require"]
 
 
 def _authenticated(user: Any) -> bool:
@@ -32,20 +32,6 @@ def _authenticated(user: Any) -> bool:
 
 def is_platform_admin(user: Any) -> bool:
     return _authenticated(user) and bool(getattr(user, "is_superuser", False))
-
-
-def org_ids(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
-    """Primary keys of the organizations where the user holds one of the roles (any role when
-    `roles` is None)."""
-    if not _authenticated(user):
-        return set()
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return set()
-    assignments = staff.assignments.all()
-    if roles is not None:
-        assignments = assignments.filter(role__in=roles)
-    return set(assignments.values_list("organization_id", flat=True))
 
 
 def can_list_seals(user: Any) -> bool:

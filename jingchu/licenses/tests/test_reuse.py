@@ -75,6 +75,12 @@ def test_only_the_holder_and_only_their_licence(draft, held_licences):
     with pytest.raises(ActionError) as unknown:
         case_actions.do_use_held_material(zhangsan, draft, _driving(draft), "1.2.156.3005.2.X")
     assert unknown.value.code == "license_not_held"
+    # A licence the applicant holds, but of another type than the material asks for.
+    id_card = License.objects.get(license_type__key="ID_CARD",
+                                  holder_person__user__username="zhangsan")
+    with pytest.raises(ActionError) as other_type:
+        case_actions.do_use_held_material(zhangsan, draft, _driving(draft), id_card.identifier)
+    assert other_type.value.code == "license_not_held"
     approver = make_staff("gaj_approver", held_licences["wh-gaj"], StaffRole.APPROVER)
     actions.do_change_status(approver, _licence(), "revoke", reason="依法撤销")
     with pytest.raises(ActionError):

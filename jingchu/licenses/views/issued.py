@@ -14,12 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from jingchu.core.errors import ActionError
-from jingchu.licenses import actions, permissions, verification
+from jingchu.licenses import actions, permissions
 from jingchu.licenses.forms import SearchForm, StatusForm
 from jingchu.licenses.models import License
 from jingchu.licenses.views.presenting import (
-    data_rows,
-    holder_code_masked,
+    detail_context,
     issued_visible_to,
     page_licence,
     search,
@@ -49,10 +48,7 @@ def issued_list(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, lic: License, form: StatusForm | None = None,
                    status: int = 200) -> HttpResponse:
-    return render(request, "licenses/issued_detail.html", {
-        "lic": lic, "rows": data_rows(lic), "holder_code": holder_code_masked(lic),
-        "result": verification.verify_license(lic),
-        "uses": lic.uses.select_related("organization", "case")[:200],
+    return render(request, "licenses/issued_detail.html", detail_context(lic) | {
         "form": form or StatusForm(),
         "may_change": permissions.can_change_status(request.user, lic),
     }, status=status)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from jingchu.core.errors import ActionError, NotFound
 from jingchu.core.masking import mask_id_number
-from jingchu.licenses import content
+from jingchu.licenses import content, verification
 from jingchu.licenses.identifiers import parse_license_id
 from jingchu.licenses.models import License
 from jingchu.licenses.permissions import ISSUER_VIEW_ROLES, org_ids
@@ -77,6 +77,14 @@ def data_rows(lic: License) -> list[DataRow]:
 
 def holder_code_masked(lic: License) -> str:
     return mask_id_number(content.holder_code(lic))
+
+
+def detail_context(lic: License) -> dict[str, Any]:
+    """What both licence pages (the holder's and the issuer's) show of a licence: its data,
+    the holder code masked, the verification outcome now, and its uses."""
+    return {"lic": lic, "rows": data_rows(lic), "holder_code": holder_code_masked(lic),
+            "result": verification.verify_license(lic),
+            "uses": lic.uses.select_related("organization", "case")[:200]}
 
 
 def issued_visible_to(user: Any) -> QuerySet[License]:

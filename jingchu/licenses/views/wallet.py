@@ -20,12 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jingchu.core.errors import ActionError
 from jingchu.identity.services import acting_for, person_of
-from jingchu.licenses import actions, pdf, permissions, verification
+from jingchu.licenses import actions, pdf, permissions
 from jingchu.licenses.forms import ShareForm
 from jingchu.licenses.models import License, LicenseShare
 from jingchu.licenses.views.presenting import (
-    data_rows,
-    holder_code_masked,
+    detail_context,
     licences,
     page_licence,
 )
@@ -55,11 +54,8 @@ def wallet(request: HttpRequest) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, lic: License, form: ShareForm | None = None,
                    status: int = 200) -> HttpResponse:
-    return render(request, "licenses/detail.html", {
-        "lic": lic, "rows": data_rows(lic), "holder_code": holder_code_masked(lic),
-        "result": verification.verify_license(lic),
+    return render(request, "licenses/detail.html", detail_context(lic) | {
         "shares": lic.shares.select_related("organization"),
-        "uses": lic.uses.select_related("organization", "case")[:200],
         "form": form or ShareForm(), "may_share": permissions.can_share(request.user, lic),
         "usable": actions.is_usable(lic),
     }, status=status)
