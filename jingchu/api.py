@@ -18,11 +18,13 @@ from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.identity.api import router as identity_router
+from jingchu.ledger.api import router as ledger_router
 from jingchu.licenses.api import router as licenses_router
 from jingchu.payments.api import router as payments_router
 from jingchu.reviews.api import router as reviews_router
 from jingchu.seals.api import router as seals_router
 from jingchu.services.api import router as services_router
+from jingchu.sharing.api import router as sharing_router
 
 
 class JingchuAPI(NinjaAPI):
@@ -129,3 +131,5 @@ api.add_router("/payments/", payments_router)
 api.add_router("/reviews/", reviews_router)
 api.add_router("/seals/", seals_router)
 api.add_router("/licenses/", licenses_router)
+api.add_router("/sharing/", sharing_router)
+api.add_router("/ledger/", ledger_router)

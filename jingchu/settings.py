@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "jingchu.reviews",
     "jingchu.seals",
     "jingchu.licenses",
+    "jingchu.sharing",
+    "jingchu.ledger",
 ]
 
 MIDDLEWARE = [

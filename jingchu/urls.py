@@ -23,6 +23,9 @@ urlpatterns = [
     path("reviews/", include("jingchu.reviews.urls")),
     path("seals/", include("jingchu.seals.urls")),
     path("licences/", include("jingchu.licenses.urls", namespace="licenses")),
+    path("sharing/", include("jingchu.sharing.urls", namespace="sharing")),
+    path("gateway/", include("jingchu.sharing.gateway_urls", namespace="gateway")),
+    path("ledger/", include("jingchu.ledger.urls", namespace="ledger")),
     path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),
     # The OpenID issuer is the site root, so its discovery document is served here, not moved.
     path(
