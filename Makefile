@@ -71,3 +71,16 @@ bench-seals: $(STAMP)
 .PHONY: bench-licenses
 bench-licenses: $(STAMP)
 	$(BIN)/python bench/licenses_import.py
+
+# Gateway lookups by ID number against the 10M-person population base on PostgreSQL (gunicorn +
+# wrk) next to pgbench's point select of the same rows; writes bench/RESULTS-gateway.md. The
+# database is kept between runs (generating the base takes ~10 min the first time).
+.PHONY: bench-gateway
+bench-gateway: $(STAMP)
+	$(BIN)/python bench/gateway_lookup.py
+
+# Ledger appends/s next to a bare INSERT of the same rows, and proof time next to a point select,
+# on a 1M-entry log on PostgreSQL (SQLite if it does not answer); writes bench/RESULTS-ledger.md.
+.PHONY: bench-ledger
+bench-ledger: $(STAMP)
+	$(BIN)/python bench/ledger.py

@@ -36,16 +36,8 @@ function response(status, headers, resp)
   if status == expected then ok = ok + 1 else bad = bad + 1 end
 end
 
+dofile("bench/wrk_done.lua")  -- wrk runs from the project root
+
 function done(summary, latency, requests)
-  local s, o, b = 0, 0, 0
-  for _, t in ipairs(threads) do
-    s = s + t:get("sent")
-    o = o + t:get("ok")
-    b = b + t:get("bad")
-  end
-  io.write(string.format(
-    'RESULT {"sent": %d, "ok": %d, "bad": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, ' ..
-    '"socket_errors": %d}\n',
-    s, o, b, summary.duration, latency:percentile(50), latency:percentile(99),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+  report_done(threads, summary, latency)
 end

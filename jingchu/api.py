@@ -25,6 +25,7 @@ from jingchu.reviews.api import router as reviews_router
 from jingchu.seals.api import router as seals_router
 from jingchu.services.api import router as services_router
 from jingchu.sharing.api import router as sharing_router
+from jingchu.sharing.exchange_api import router as exchange_router
 
 
 class JingchuAPI(NinjaAPI):
@@ -132,4 +133,5 @@ api.add_router("/reviews/", reviews_router)
 api.add_router("/seals/", seals_router)
 api.add_router("/licenses/", licenses_router)
 api.add_router("/sharing/", sharing_router)
+api.add_router("/exchange/", exchange_router)
 api.add_router("/ledger/", ledger_router)

@@ -112,6 +112,14 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_LOG_LEVEL", str, "INFO", "Log level of the platform's loggers."),
     Option("JINGCHU_RECTIFICATION_DAYS", int, "5",
            "Working days an organization has to rectify a bad service rating (差评整改)."),
+    Option("JINGCHU_SHARING_REVIEW_DAYS", int, "10",
+           "Working days the owner of a data resource has to review a share request "
+           "(共享申请审核); the State Council's interim measures give 10."),
+    Option("JINGCHU_DEMO_PERSONS", int, "1000000",
+           "Persons `jingchu demo` generates into the demo population base (人口库); "
+           "`jingchu sharing generate-bases` makes larger ones."),
+    Option("JINGCHU_DEMO_ENTITIES", int, "100000",
+           "Market entities `jingchu demo` generates into the demo legal-entity base (法人库)."),
     Option("JINGCHU_UPLOAD_MAX_MB", int, "10",
            "Largest file (in MB) an applicant may upload as a case material."),
     Option("JINGCHU_PAYMENT_GATEWAY", str, "",

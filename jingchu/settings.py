@@ -175,6 +175,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jingchu.cases.tasks.escalate_overdue_cases",
         "schedule": 3600.0,
     },
+    # Remind owners of share requests near or past their review deadline (daily).
+    "remind-due-share-reviews": {
+        "task": "jingchu.sharing.tasks.remind_due_share_reviews",
+        "schedule": 86400.0,
+    },
+    # Seal the gateway's call records in the ledger, then sign a tree head over them.
+    "seal-exchange-calls": {
+        "task": "jingchu.sharing.tasks.seal_exchange_calls",
+        "schedule": 60.0,
+    },
+    "sign-ledger-tree-head": {
+        "task": "jingchu.ledger.tasks.sign_tree_head",
+        "schedule": 60.0,
+    },
 }
 
 EMAIL_BACKEND: str = config.get("JINGCHU_EMAIL_BACKEND")

@@ -24,6 +24,7 @@ urlpatterns = [
     path("seals/", include("jingchu.seals.urls")),
     path("licences/", include("jingchu.licenses.urls", namespace="licenses")),
     path("sharing/", include("jingchu.sharing.urls", namespace="sharing")),
+    path("exchange/", include("jingchu.sharing.exchange_urls", namespace="exchange")),
     path("gateway/", include("jingchu.sharing.gateway_urls", namespace="gateway")),
     path("ledger/", include("jingchu.ledger.urls", namespace="ledger")),
     path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),

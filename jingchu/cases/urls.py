@@ -1,4 +1,4 @@
-from jingchu.cases.views import applicant, workbench
+from jingchu.cases.views import applicant, prefill, workbench
 
 app_name = "cases"
-urlpatterns = applicant.urlpatterns + workbench.urlpatterns
+urlpatterns = applicant.urlpatterns + prefill.urlpatterns + workbench.urlpatterns

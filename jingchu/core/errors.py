@@ -36,3 +36,17 @@ class NotFound(ActionError):
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__("not_found", message, details)
+
+
+def clean_reason(raw: Any, limit: int) -> str:
+    """The reasons a refusal, cancellation or suspension must give: required, at most `limit`
+    characters; raises ActionError (field "reason") otherwise."""
+    from django.utils.translation import gettext as _
+
+    text = str(raw or "").strip()
+    if not text:
+        raise ActionError("reason_required", _("Please give the reasons."), {"field": "reason"})
+    if len(text) > limit:
+        raise ActionError("reason_too_long", _("At most %(limit)d characters.")
+                          % {"limit": limit}, {"field": "reason"})
+    return text

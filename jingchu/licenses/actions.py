@@ -22,6 +22,7 @@ from jingchu.core import audit, bulk, crypto
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.core.models import Organization
 from jingchu.identity.models import LegalEntity, Person
+from jingchu.ledger.actions import do_append, do_append_many
 from jingchu.licenses import content, imports, permissions, statuslists
 from jingchu.licenses.choices import (
     HolderKind,
@@ -104,6 +105,14 @@ def next_serial(license_type: LicenseType, issuer: Organization) -> int:
     return (last or 0) + 1
 
 
+def ledger_entry(lic: License, type_code: str, issuer_uscc: str,
+                 content_sm3: str) -> tuple[dict[str, Any], License]:
+    """The licence's public ledger entry ("license.issued"): official identifiers and the SM3
+    of its signed content, never the holder's name or number."""
+    return ({"identifier": lic.identifier, "type_code": type_code, "issuer_uscc": issuer_uscc,
+             "content_sm3": content_sm3, "issued_at": lic.created_at.isoformat()}, lic)
+
+
 def build_license(license_type: LicenseType, issuer: LicenseIssuer, holder: Person | LegalEntity,
                   data: dict[str, Any], *, serial: int, status_index: int, number: str = "",
                   issued_on: dt.date, valid_from: dt.date | None = None,
@@ -139,9 +148,12 @@ def do_issue_license(actor: Any, *, license_type: LicenseType, issuer: Organizat
     lic = build_license(license_type, binding, holder, cleaned,
                         serial=next_serial(license_type, issuer), status_index=index,
                         number=number, issued_on=timezone.localdate(), case=case)
-    lic.signature = seals.sign(None if system else actor, binding.seal,
-                               content.signed_bytes(lic), lic.identifier)
+    signed = content.signed_bytes(lic)
+    lic.signature = seals.sign(None if system else actor, binding.seal, signed, lic.identifier)
     lic.save(force_insert=True)
+    do_append("license.issued", *ledger_entry(lic, license_type.type_code, issuer.uscc,
+                                              crypto.sm3(signed).hex()),
+              actor=None if system else actor)
     audit.record("licenses.license.issue", None if system else actor, lic, {
         "type": license_type.key, "issuer": issuer.uscc,
         "case": case.number if case else None}, actor_label="system" if system else "")
@@ -331,7 +343,7 @@ def _finish_import(actor: Any, imp: LicenseImport, status: str, *,
 
 def _prepare_licences(imp: LicenseImport, binding: LicenseIssuer, rows: list[imports.Row],
                       first_serial: int, first_index: int,
-                      bounds: tuple[int, int]) -> list[tuple[str, bytes, License]]:
+                      bounds: tuple[int, int]) -> list[tuple[str, bytes, tuple[License, str]]]:
     """Rows start..stop as licences with their canonical content, for the seal service; runs in
     its forked workers, on the rows they inherit (no database). The licence travels back
     without its related objects: the parent inserts its columns."""
@@ -344,7 +356,7 @@ def _prepare_licences(imp: LicenseImport, binding: LicenseIssuer, rows: list[imp
                             valid_from=row.valid_from, valid_until=row.valid_until)
         signed = content.signed_bytes(lic)
         lic._state.fields_cache = {}
-        prepared.append((lic.identifier, signed, lic))
+        prepared.append((lic.identifier, signed, (lic, crypto.sm3(signed).hex())))
     return prepared
 
 
@@ -364,11 +376,16 @@ def _store_import(actor: Any, imp: LicenseImport, rows: list[imports.Row],
                for at in range(0, len(rows), IMPORT_BATCH))
     board, done, digests = imports.ProgressBoard(imp), 0, []
     try:
-        for _, signatures, lics in seals.sign_many(actor, binding.seal, batches,
-                                                   prepare=prepare, workers=workers):
+        for _, signatures, extras in seals.sign_many(actor, binding.seal, batches,
+                                                     prepare=prepare, workers=workers):
+            lics = [lic for lic, _digest in extras]
             for lic, signature in zip(lics, signatures, strict=True):
                 lic.signature = signature
             bulk.insert(lics)
+            # One ledger append a batch (one lock, two INSERTs), in the import's transaction.
+            do_append_many("license.issued", [
+                ledger_entry(lic, imp.license_type.type_code, imp.issuer.uscc, digest)
+                for lic, digest in extras], actor=actor)
             digests.append(crypto.sm3(b"".join(signatures)))
             done += len(lics)
             board.publish(done)

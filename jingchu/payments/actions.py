@@ -19,7 +19,7 @@ from jingchu.cases.models import Case
 from jingchu.core import audit
 from jingchu.core.actions import do_enqueue_notification
 from jingchu.core.choices import NotificationChannel
-from jingchu.core.errors import ActionError, NotPermitted
+from jingchu.core.errors import ActionError, NotPermitted, clean_reason
 from jingchu.payments import codes, gateway, permissions, queries
 from jingchu.payments.choices import OrderStatus, PaymentChannel
 from jingchu.payments.models import PaymentOrder
@@ -200,13 +200,7 @@ def do_pay_order(actor: Any, order: PaymentOrder, channel: Any, *,
 
 
 def _clean_reason(raw: Any) -> str:
-    text = str(raw or "").strip()
-    if not text:
-        raise ActionError("reason_required", _("Please give the reasons."), {"field": "reason"})
-    if len(text) > REASON_MAX:
-        raise ActionError("reason_too_long", _("At most %(limit)d characters.")
-                          % {"limit": REASON_MAX}, {"field": "reason"})
-    return text
+    return clean_reason(raw, REASON_MAX)
 
 
 @transaction.atomic

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
+
+from jingchu.sharing import gateway
 
 app_name = "gateway"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("v1/resources/<str:code>/lookup", gateway.lookup, name="lookup"),
+    path("v1/grants", gateway.grants, name="grants"),
+]

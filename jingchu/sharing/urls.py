@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.urls import URLPattern
 
+from jingchu.sharing.views import urlpatterns as page_urls
+
 app_name = "sharing"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = page_urls

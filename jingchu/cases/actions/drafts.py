@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jingchu.cases import permissions
+from jingchu.cases import permissions, prefill
 from jingchu.cases.actions.common import record_event
 from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case
@@ -97,3 +97,33 @@ def do_save_form(actor: Any, case: Case, submitted: Any) -> Case:
     case.save(update_fields=["form_data"])
     audit.record("cases.case.save_form", actor, case)
     return case
+
+
+@transaction.atomic
+def do_prefill_form(actor: Any, case: Case, resource_code: str) -> list[str]:
+    """Fill the form's fields that `resource_code` can fill, from the record about the
+    applicant, once the applicant consents (this call is the consent: only the applicant may
+    make it). Values the schema refuses are left out; the applicant can edit the rest.
+    Answers the names of the fields filled."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not permissions.is_applicant(actor, case):
+        raise NotPermitted(_("Only the applicant may consent to the use of their data."))
+    require_editable(actor, case)
+    wanted = prefill.wanted(case.version.form_schema).get(resource_code)
+    source = prefill.provider()
+    if not wanted or source is None:
+        raise ActionError("prefill_unavailable",
+                          _("This form cannot be filled in from that data resource."),
+                          {"resource": resource_code}, status=409)
+    values = source.read(actor, case, resource_code, wanted)
+    merged = dict(case.form_data or {}) | {k: v for k, v in values.items() if v not in ("", None)}
+    data, errors = eforms.clean(case.version.form_schema,
+                                {k: v if isinstance(v, bool) else str(v)
+                                 for k, v in merged.items()})
+    filled = sorted(k for k in values if k in data and k not in errors)
+    case.form_data = (dict(case.form_data or {})
+                      | {k: data[k] for k in filled})
+    case.save(update_fields=["form_data"])
+    audit.record("cases.case.prefill", actor, case,
+                 {"resource": resource_code, "fields": filled})
+    return filled

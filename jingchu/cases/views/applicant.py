@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from jingchu.cases import actions, permissions, precheck
+from jingchu.cases import actions, permissions, precheck, prefill
 from jingchu.cases.actions.materials import max_bytes
 from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.forms import ApplyForm, UploadForm
@@ -98,6 +98,9 @@ def _edit_context(request: HttpRequest, case: Case, values: Any = None,
         "upload_form": UploadForm(),
         "max_mb": max_bytes() // (1024 * 1024),
         "counter": case.channel == Channel.COUNTER,
+        # Offered to the applicant only: the consent to use their data is theirs to give.
+        "prefill_offers": (prefill.offers(case)
+                           if permissions.is_applicant(request.user, case) else []),
     }
 
 

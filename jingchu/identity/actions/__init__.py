@@ -8,6 +8,7 @@
 from jingchu.identity.actions.clients import (
     do_disable_client,
     do_register_client,
+    do_register_service_client,
     do_rotate_client_secret,
     do_set_id_number_access,
 )
@@ -44,6 +45,7 @@ __all__ = [
     "do_register_client",
     "do_register_legal_entity",
     "do_register_person",
+    "do_register_service_client",
     "do_revoke_authorization",
     "do_rotate_client_secret",
     "do_set_id_number_access",

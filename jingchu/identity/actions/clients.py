@@ -124,6 +124,35 @@ def do_register_client(
 
 
 @transaction.atomic
+def do_register_service_client(actor: Any, *, name: str) -> tuple[Any, str]:
+    """Register a department system that calls platform APIs for itself, not for a signed-in
+    person: a confidential client of the client-credentials grant (RFC 6749 §4.4), with no
+    redirect URI. Returns (application, plain secret)."""
+    _require_admin(actor)
+    if not name.strip():
+        raise ActionError("name_required", _("The name is required."), {"field": "name"})
+    secret = generate_client_secret()
+    app = Application(
+        name=name.strip(), redirect_uris="",
+        client_type=AbstractApplication.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=AbstractApplication.GRANT_CLIENT_CREDENTIALS,
+        # No ID token is ever issued to it (there is no person), so nothing to sign.
+        algorithm=AbstractApplication.NO_ALGORITHM, client_secret=secret,
+    )
+    _full_clean(app)
+    app.save()
+    policy = ClientPolicy.objects.create(
+        application=app, allowed_scopes="openid",
+        registered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record("identity.client.register", actor, policy, {
+        "scopes": "openid", "client_type": app.client_type,
+        "grant_type": app.authorization_grant_type,
+    })
+    return app, secret
+
+
+@transaction.atomic
 def do_rotate_client_secret(actor: Any, client_id: str) -> str:
     """Give a confidential client a new secret; the old one stops working at once."""
     _require_admin(actor)

@@ -18,7 +18,9 @@ class PersonRecord(models.Model):
     """One person of the population base (人口基础信息库)."""
 
     id = models.BigAutoField(primary_key=True)
-    id_number_index = models.CharField(max_length=64, unique=True)
+    # Unique by a constraint, not `unique=True`: on PostgreSQL the latter adds a second,
+    # varchar_pattern_ops index that no lookup here uses (over 1 GB at 10M persons).
+    id_number_index = models.CharField(max_length=64)
     id_number = EncryptedTextField(_("citizen ID number"))
     name = models.CharField(_("name"), max_length=50)
     gender = models.CharField(_("gender"), max_length=6)
@@ -32,6 +34,8 @@ class PersonRecord(models.Model):
     updated_at = models.DateTimeField(_("updated"))
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["id_number_index"],
+                                               name="sharing_person_id_number_index")]
         verbose_name = _("population base record")
         verbose_name_plural = _("population base records")
 
@@ -43,7 +47,7 @@ class EntityRecord(models.Model):
     """One market entity of the legal-entity base (法人单位基础信息库)."""
 
     id = models.BigAutoField(primary_key=True)
-    uscc = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=40)
     legal_representative = models.CharField(_("legal representative"), max_length=50)
@@ -58,6 +62,7 @@ class EntityRecord(models.Model):
     updated_at = models.DateTimeField(_("updated"))
 
     class Meta:
+        constraints = [models.UniqueConstraint(fields=["uscc"], name="sharing_entity_uscc")]
         verbose_name = _("legal-entity base record")
         verbose_name_plural = _("legal-entity base records")
 

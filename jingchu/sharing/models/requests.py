@@ -129,6 +129,10 @@ class Consent(models.Model):
     resource = models.ForeignKey(DataResource, on_delete=models.PROTECT, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=200)
     fields = models.JSONField(_("fields"), default=list)
+    # The application the consent was given for, and the read it allowed (once made).
+    case_uid = models.UUIDField(_("application"), null=True, blank=True, db_index=True)
+    call = models.ForeignKey("sharing.ExchangeCall", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
     given_at = models.DateTimeField(_("given"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)

@@ -1,0 +1,173 @@
+"""Gateway lookups by citizen ID number against the population base on PostgreSQL, next to the
+direct PostgreSQL point select (the limit), in one run. `make bench-gateway` runs it and writes
+bench/RESULTS-gateway.md.
+
+The lookup is the whole product path: a department system's client-credentials token checked,
+the X-Jingchu identification headers checked (the civil servant looked up), the grant checked
+(negative lists, period, fields, rate), the record found by the blind index of the ID number,
+the asked fields decrypted (SM4), masked as the grant says, and the call recorded as an
+ExchangeCall. Served by gunicorn (bench/gunicorn.conf.py), driven by wrk with bench/lookup.lua.
+
+The anchor is pgbench on the same database: a prepared point select of the same table by the
+same indexed column (the blind index), keys drawn at random from the same sample.
+
+The database `jingchu_bench_gateway` is kept between runs (BENCH_KEEP=false drops it at the
+end): generating 10M persons takes a while, and a second run only tops the base up.
+BENCH_PERSONS sets the size (10,000,000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cases_submit
+from cases_submit import (
+    BIN,
+    CLK,
+    PG,
+    ROOT,
+    bench_env,
+    cpu_ticks,
+    machine_busy,
+    run,
+    start_server,
+    versions,
+    workers,
+)
+
+DB = "jingchu_bench_gateway"
+cases_submit.DB = DB  # its helpers (versions) query this database
+PERSONS = int(os.environ.get("BENCH_PERSONS", "10000000"))
+KEEP = os.environ.get("BENCH_KEEP", "true") != "false"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SECONDS = {"warm": 4, "anchor": 15, "gateway": 30}
+ANCHOR_SQL = """\\set n random(1, {keys})
+SELECT id_number, name, gender, birth_date, address, phone FROM sharing_personrecord
+ WHERE id_number_index = (SELECT idx FROM bench_keys WHERE n = :n);
+"""
+
+
+def psql(query: str) -> str:
+    return run(["psql", *PG, "-d", DB, "-tAc", query]).strip()
+
+
+def database(env: dict[str, str]) -> None:
+    names = run(["psql", *PG, "-d", "postgres", "-tAc", "SELECT datname FROM pg_database"])
+    if DB not in names.split():
+        run(["createdb", *PG, DB])
+    run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
+    run([str(BIN / "jingchu"), "demo"], env | {"JINGCHU_DEMO_PERSONS": "0"})
+    print(f"generating the population base up to {PERSONS:,} persons", flush=True)
+    run([str(BIN / "jingchu"), "sharing", "generate-bases", "--persons", str(PERSONS),
+         "--entities", "0"], env, quiet=False)
+    run(["psql", *PG, "-d", DB, "-c", "VACUUM ANALYZE sharing_personrecord"])
+
+
+def anchor(tmp: Path) -> dict[str, Any]:
+    keys = sum(1 for _ in (tmp / "anchor_keys.csv").open())
+    psql("DROP TABLE IF EXISTS bench_keys; CREATE TABLE bench_keys (n int PRIMARY KEY, "
+         "idx varchar(64) NOT NULL)")
+    run(["psql", *PG, "-d", DB, "-c",
+         f"\\copy bench_keys FROM '{tmp / 'anchor_keys.csv'}' WITH (FORMAT csv)"])
+    script = tmp / "anchor.sql"
+    script.write_text(ANCHOR_SQL.format(keys=keys))
+    args = ["pgbench", *PG, "-n", "-M", "prepared", "-c", str(CONNECTIONS), "-j", "2",
+            "-f", str(script)]
+    run([*args, "-T", str(SECONDS["warm"]), DB])
+    out = run([*args, "-T", str(SECONDS["anchor"]), DB])
+    tps = next(float(line.split("=")[1].split()[0]) for line in out.splitlines()
+               if line.startswith("tps"))
+    print(f"anchor: {tps:.0f} point selects/s", flush=True)
+    return {"rate": tps}
+
+
+def wrk(tmp: Path, seconds: int, setup: dict[str, str]) -> dict[str, Any]:
+    url = f"http://127.0.0.1:{PORT}/gateway/v1/resources/{setup['resource']}/lookup"
+    out = run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "lookup.lua"), url, "--", setup["token"],
+               setup["client"], setup["user"], str(tmp / "keys.txt")])
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+def gateway(tmp: Path, env: dict[str, str], setup: dict[str, str]) -> dict[str, Any]:
+    server = start_server(env)
+    try:
+        wrk(tmp, SECONDS["warm"], setup)
+        time.sleep(1)
+        before = int(psql("SELECT count(*) FROM sharing_exchangecall WHERE result = 'ok'"))
+        pids = workers(server)
+        ticks, busy = cpu_ticks(pids), machine_busy()
+        result = wrk(tmp, SECONDS["gateway"], setup)
+        app_ticks, all_ticks = cpu_ticks(pids) - ticks, machine_busy() - busy
+        time.sleep(2)
+        result["recorded"] = int(psql(
+            "SELECT count(*) FROM sharing_exchangecall WHERE result = 'ok'")) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    result["rate"] = result["ok"] / (result["duration_us"] / 1e6)
+    result["app_cpu_ms"] = app_ticks * 1000 / CLK / max(1, result["ok"])
+    result["all_cpu_ms"] = all_ticks * 1000 / CLK / max(1, result["ok"])
+    print(f"gateway: {result['rate']:.0f}/s ok={result['ok']} bad={result['bad']} "
+          f"recorded={result['recorded']}", flush=True)
+    return result
+
+
+def write(machine: dict[str, str], base: int, anchor_r: dict[str, Any],
+          gw: dict[str, Any], elapsed: float) -> None:
+    ratio = gw["rate"] / anchor_r["rate"]
+    lines = [
+        "# Gateway lookup benchmark (issue 5)", "",
+        f"`make bench-gateway` ({elapsed / 60:.1f} min), population base of {base:,} persons on "
+        "PostgreSQL. Each lookup: client-credentials token, identification headers, grant "
+        "check, record by blind index, 5 fields decrypted and 3 masked, ExchangeCall written.",
+        "", "| | per second | ratio to the anchor | goal |", "|---|---:|---:|---|",
+        f"| direct PostgreSQL point select (pgbench, prepared, {CONNECTIONS} clients) | "
+        f"{anchor_r['rate']:,.0f} | 1.00 | the limit |",
+        f"| gateway lookup (gunicorn, wrk {CONNECTIONS} connections) | {gw['rate']:,.0f} | "
+        f"{ratio:.2f} | ≥ 1,000/s and ≥ 0.50 |", "",
+        f"Gateway: {gw['ok']:,} answered, {gw['bad']} other statuses, {gw['recorded']:,} "
+        f"ExchangeCalls recorded; p50 {gw['p50_us'] / 1000:.1f} ms, p99 "
+        f"{gw['p99_us'] / 1000:.1f} ms; web-worker CPU {gw['app_cpu_ms']:.2f} ms per lookup, "
+        f"whole machine {gw['all_cpu_ms']:.2f} ms.", "",
+        "## Machine", "", *[f"- {k}: {v}" for k, v in machine.items()], "",
+    ]
+    (ROOT / "bench" / "RESULTS-gateway.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    if not shutil.which("wrk") or not shutil.which("pgbench"):
+        raise SystemExit("wrk and pgbench are needed (apt-get install -y wrk postgresql-client)")
+    tmp = Path(tempfile.mkdtemp(prefix="jingchu-bench-gw-"))
+    env = bench_env(tmp / "var") | {
+        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}"}
+    started = time.time()
+    try:
+        database(env)
+        run([str(BIN / "python"), "bench/gateway_setup.py", str(tmp)], env)
+        setup = json.loads((tmp / "setup.json").read_text())
+        base = int(psql("SELECT count(*) FROM sharing_personrecord"))
+        anchor_r = anchor(tmp)
+        gw = gateway(tmp, env, setup)
+        machine = versions()
+        write(machine, base, anchor_r, gw, time.time() - started)
+        print(f"ratio {gw['rate'] / anchor_r['rate']:.2f}; wrote bench/RESULTS-gateway.md")
+    finally:
+        if not KEEP:
+            run(["dropdb", *PG, "--if-exists", DB])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,194 @@
+"""The exchange gateway (数据交换): department systems read mounted resources through it.
+
+    POST /gateway/v1/resources/{code}/lookup      {"key": "...", "fields": ["name", ...]}
+    GET  /gateway/v1/grants                        what the calling system may read
+
+The lookup is a POST so that the key (often a citizen ID number) travels in the body, never in
+a URL that web-server logs and proxies keep. Every call carries, besides the bearer token,
+identification headers in the X-Road manner:
+
+    X-Jingchu-Client       the calling system's code (must be the token's client)
+    X-Jingchu-Request-Id   the caller's id of this request (echoed in the answer)
+    X-Jingchu-User         the civil servant on whose behalf the call is made
+    X-Jingchu-Purpose      why, and/or
+    X-Jingchu-Case         the case number it serves
+
+Every call, answered or refused, is recorded as one ExchangeCall; that record is the audit
+trail of the gateway (it says who, for whom, why, which record and fields, and the result), so
+no separate AuditEvent is written per call. Batches of calls are sealed in the ledger.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from jingchu.core.errors import ActionError
+from jingchu.sharing import masking, mounts, permissions_exchange
+from jingchu.sharing.actions.exchange import do_record_call
+from jingchu.sharing.choices import CallResult, ListKind, MountKind, ResourceStatus
+from jingchu.sharing.gateway_auth import Refusal, authenticate, civil_servant
+from jingchu.sharing.grants_check import check_grant, take_rate
+from jingchu.sharing.models import DataResource, GatewayClient, Grant, ListEntry
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,40}$")
+MAX_BODY = 4096
+
+
+@dataclass
+class Call:
+    """What the gateway has learnt of one call so far; recorded whatever the outcome."""
+
+    started: float
+    request_id: str = ""
+    client: GatewayClient | None = None
+    on_behalf_of: str = ""
+    purpose: str = ""
+    case_number: str = ""
+    resource: DataResource | None = None
+    grant: Grant | None = None
+    subject_index: str = ""
+    fields: list[str] = field(default_factory=list)
+
+
+def _header(request: HttpRequest, name: str) -> str:
+    return str(request.META.get("HTTP_" + name.upper().replace("-", "_"), "")).strip()
+
+
+def _bad(message: str, details: dict[str, object]) -> Refusal:
+    return Refusal(CallResult.BAD_REQUEST, 400, message, details)
+
+
+def _identify(request: HttpRequest, call: Call) -> GatewayClient:
+    raw_id = _header(request, "X-Jingchu-Request-Id")
+    if not REQUEST_ID.match(raw_id):
+        raise _bad(_("X-Jingchu-Request-Id is required: 8 to 64 letters, digits or . _ : -"),
+                   {"header": "X-Jingchu-Request-Id"})
+    call.request_id = raw_id
+    client = authenticate(request)
+    call.client = client
+    if _header(request, "X-Jingchu-Client") != client.code:
+        raise Refusal(CallResult.UNAUTHENTICATED, 401,
+                      _("X-Jingchu-Client must be the code of the system the token was issued "
+                        "to."), {"header": "X-Jingchu-Client"})
+    call.purpose = _header(request, "X-Jingchu-Purpose")[:200]
+    call.case_number = _header(request, "X-Jingchu-Case")
+    if call.case_number and not CASE_NUMBER.match(call.case_number):
+        raise _bad(_("X-Jingchu-Case is not a case number."), {"header": "X-Jingchu-Case"})
+    if not (call.purpose or call.case_number):
+        raise _bad(_("Say why: X-Jingchu-Purpose or X-Jingchu-Case is required."),
+                   {"header": "X-Jingchu-Purpose"})
+    username = _header(request, "X-Jingchu-User")[:100]
+    if not username:
+        raise _bad(_("X-Jingchu-User is required: the civil servant on whose behalf the call "
+                     "is made."), {"header": "X-Jingchu-User"})
+    call.on_behalf_of = civil_servant(client, username).username
+    return client
+
+
+def _body(request: HttpRequest) -> tuple[str, list[str] | None]:
+    if len(request.body) > MAX_BODY:
+        raise _bad(_("The request body is too large."), {})
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError:
+        raise _bad(_("The request body must be JSON."), {}) from None
+    key = data.get("key") if isinstance(data, dict) else None
+    if not isinstance(key, str) or not key.strip():
+        raise _bad(_("The body must give the record's key."), {"field": "key"})
+    fields = data.get("fields")
+    if fields is not None and (not isinstance(fields, list) or not fields
+                               or not all(isinstance(f, str) for f in fields)):
+        raise _bad(_("fields must be a non-empty list of field names."), {"field": "fields"})
+    return key.strip(), (list(dict.fromkeys(fields)) if fields is not None else None)
+
+
+def _resource(code: str) -> DataResource:
+    # Whether a negative list names it comes in the same query (grants_check reads it).
+    resource = (DataResource.objects.filter(code=code, status=ResourceStatus.PUBLISHED)
+                .annotate(negative_listed=Exists(ListEntry.objects.filter(
+                    kind=ListKind.NEGATIVE, resource=OuterRef("pk")))).first())
+    if resource is None:
+        raise Refusal(CallResult.NOT_FOUND, 404, _("No published resource has this code."),
+                      {"resource": code})
+    if resource.mount_kind != MountKind.TABLE:
+        raise Refusal(CallResult.UPSTREAM_ERROR, 409,
+                      _("This resource is not mounted where the gateway can serve it."),
+                      {"resource": code, "mount_kind": resource.mount_kind})
+    return resource
+
+
+def _read(call: Call, resource: DataResource, key: str, fields: list[str] | None) -> Any:
+    table = resource.mount_target
+    call.fields = fields or []
+    try:
+        call.subject_index = mounts.subject_index(table, key)
+        grant = check_grant(call.client.organization_id if call.client else 0, resource, fields)
+        call.grant = grant
+        call.fields = fields if fields is not None else list(grant.fields)
+        take_rate(grant)
+        record = mounts.lookup(table, key, call.fields)
+    except ActionError as exc:
+        raise _bad(exc.message, exc.details) from None
+    if record is None:
+        raise Refusal(CallResult.NOT_FOUND, 404, _("No record has this key."), {})
+    return masking.apply(resource, grant, record)
+
+
+def _answer(call: Call, status: int, body: dict[str, Any], result: CallResult) -> JsonResponse:
+    do_record_call(call, result, status)
+    response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+    if call.request_id:
+        response["X-Jingchu-Request-Id"] = call.request_id
+    return response
+
+
+def _refused(call: Call, refusal: Refusal) -> JsonResponse:
+    body = {"code": refusal.result.value, "message": refusal.message, "details": refusal.details}
+    return _answer(call, refusal.status, body, refusal.result)
+
+
+@csrf_exempt
+@require_POST
+def lookup(request: HttpRequest, code: str) -> JsonResponse:
+    """One record of a mounted resource, with only the granted fields, masked as granted."""
+    call = Call(started=time.perf_counter())
+    try:
+        client = _identify(request, call)
+        permissions_exchange.require_gateway_call(client)
+        key, fields = _body(request)
+        resource = _resource(code)
+        call.resource = resource
+        record = _read(call, resource, key, fields)
+    except Refusal as refusal:
+        return _refused(call, refusal)
+    body = {"request_id": call.request_id, "resource": resource.code, "record": record}
+    return _answer(call, 200, body, CallResult.OK)
+
+
+@require_GET
+def grants(request: HttpRequest) -> JsonResponse:
+    """The calling system's current grants: resources, fields, period and rate."""
+    try:
+        client = authenticate(request)
+        permissions_exchange.require_gateway_call(client)
+    except Refusal as refusal:
+        return JsonResponse({"code": refusal.result.value, "message": refusal.message,
+                             "details": refusal.details}, status=refusal.status)
+    rows = (Grant.objects.filter(consumer_id=client.organization_id, status="active")
+            .select_related("resource").order_by("resource__code"))
+    return JsonResponse({"client": client.code, "grants": [
+        {"resource": g.resource.code, "name": g.resource.name, "fields": g.fields,
+         "masked_fields": g.masked_fields, "valid_from": g.valid_from.isoformat(),
+         "valid_until": g.valid_until.isoformat(), "calls_per_minute": g.rate_limit}
+        for g in rows]}, json_dumps_params={"ensure_ascii": False})

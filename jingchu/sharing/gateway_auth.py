@@ -1,0 +1,100 @@
+"""Who is calling the exchange gateway: an OAuth2 access token of the client-credentials grant,
+issued by the platform's identity provider (/oidc/token/) to a registered `GatewayClient`.
+
+The token is looked up as django-oauth-toolkit stores it (the SHA-256 checksum of the raw
+token), so a token revoked at /oidc/revoke_token/ or deleted when its client is disabled stops
+working at the next call; nothing is cached between calls.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from oauth2_provider.models import get_access_token_model
+
+from jingchu.identity.models import ClientPolicy, Staff
+from jingchu.sharing.choices import CallResult
+from jingchu.sharing.models import GatewayClient
+
+AccessToken = get_access_token_model()
+
+
+class Refusal(Exception):
+    """A call the gateway refuses: answered with `status` and recorded with `result`."""
+
+    def __init__(self, result: CallResult, status: int, message: str,
+                 details: dict[str, object] | None = None) -> None:
+        super().__init__(message)
+        self.result = result
+        self.status = status
+        self.message = str(message)
+        self.details = details or {}
+
+
+def _unauthenticated(message: str) -> Refusal:
+    return Refusal(CallResult.UNAUTHENTICATED, 401, message)
+
+
+def bearer_token(request: HttpRequest) -> str:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _sep, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _unauthenticated(_("An OAuth2 bearer token from the platform's identity provider "
+                                 "is required."))
+    return token.strip()
+
+
+def client_for_token(token: str) -> GatewayClient:
+    """The gateway client a live client-credentials token was issued to: one query on every
+    call; when it finds nothing, `_diagnose` says why."""
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    client = (GatewayClient.objects.select_related("organization")
+              .filter(application__accesstoken__token_checksum=checksum,
+                      application__accesstoken__user__isnull=True,
+                      application__accesstoken__expires__gt=timezone.now(),
+                      application__jingchu_policy__disabled_at__isnull=True,
+                      disabled_at__isnull=True).first())
+    return client if client is not None else _diagnose(checksum)
+
+
+def _diagnose(checksum: str) -> GatewayClient:
+    access = (AccessToken.objects.filter(token_checksum=checksum, user__isnull=True)
+              .only("expires", "application_id").first())
+    if access is None or access.expires <= timezone.now():
+        raise _unauthenticated(_("The access token is unknown or has expired."))
+    client = (GatewayClient.objects.select_related("organization")
+              .filter(application_id=access.application_id, disabled_at__isnull=True).first())
+    if client is None:
+        raise _unauthenticated(_("The token's client is not a registered gateway client."))
+    disabled = ClientPolicy.objects.filter(application_id=access.application_id,
+                                           disabled_at__isnull=False).exists()
+    if disabled:
+        raise _unauthenticated(_("The token's client is disabled."))
+    return client  # not reached unless the client changed between the two queries
+
+
+def authenticate(request: HttpRequest) -> GatewayClient:
+    return client_for_token(bearer_token(request))
+
+
+@dataclass(frozen=True)
+class OnBehalfOf:
+    username: str
+    staff_name: str
+
+
+def civil_servant(client: GatewayClient, username: str) -> OnBehalfOf:
+    """The civil servant named in X-Jingchu-User must be active staff of the calling system's
+    organization: a system cannot claim to act for someone of another department."""
+    staff = (Staff.objects.filter(user__username=username, user__is_active=True,
+                                  assignments__organization_id=client.organization_id)
+             .only("name").first())
+    if staff is None:
+        raise Refusal(CallResult.BAD_REQUEST, 400,
+                      _("X-Jingchu-User must name an active civil servant of the calling "
+                        "system's organization."), {"header": "X-Jingchu-User"})
+    return OnBehalfOf(username=username, staff_name=staff.name)

@@ -1,0 +1,88 @@
+"""Whether a consumer may read these fields of a resource now: the gateway's grant check.
+
+The order of the checks decides which refusal a caller sees, from the most to the least
+fundamental: a resource on any negative list is never shared; then there must be a grant at
+all; then an active one; then one valid today; then one that covers the fields asked for.
+"""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jingchu.sharing import queries
+from jingchu.sharing.choices import CallResult, GrantStatus, ShareType
+from jingchu.sharing.gateway_auth import Refusal
+from jingchu.sharing.models import DataResource, Grant
+
+RATE_WINDOW_SECONDS = 60
+
+
+def on_negative_list(resource: DataResource) -> bool:
+    """Never shared: not shared by its share type, or named on any negative list (read from
+    the `negative_listed` annotation when the caller's query brought it)."""
+    if resource.share_type == ShareType.NOT_SHARED:
+        return True
+    listed = getattr(resource, "negative_listed", None)
+    return bool(listed) if listed is not None else queries.on_negative_list(resource)
+
+
+def _covering(grants: list[Grant], fields: list[str]) -> Grant | None:
+    wanted = set(fields)
+    return next((g for g in grants if wanted <= set(g.fields)), None)
+
+
+def check_grant(consumer_id: int, resource: DataResource, fields: list[str] | None) -> Grant:
+    """The grant that lets `consumer_id` read `fields` (all its granted fields when None) of
+    `resource` today, or a Refusal saying why not."""
+    if on_negative_list(resource):
+        raise Refusal(CallResult.NEGATIVE_LIST, 403,
+                      _("This resource is on a negative list and is never shared."))
+    grants = list(Grant.objects.filter(consumer_id=consumer_id, resource=resource)
+                  .order_by("-valid_until", "-id"))
+    if not grants:
+        raise Refusal(CallResult.NO_GRANT, 403,
+                      _("Your organization has no grant for this resource; request it in the "
+                        "catalog first."))
+    active = [g for g in grants if g.status == GrantStatus.ACTIVE]
+    if not active:
+        raise Refusal(CallResult.GRANT_SUSPENDED, 403,
+                      _("Your organization's grant for this resource is suspended or revoked."),
+                      {"status": grants[0].status})
+    today = timezone.localdate()
+    current = [g for g in active if g.valid_from <= today <= g.valid_until]
+    if not current:
+        raise Refusal(CallResult.GRANT_EXPIRED, 403,
+                      _("Your organization's grant for this resource is not valid today."),
+                      {"valid_from": active[0].valid_from.isoformat(),
+                       "valid_until": active[0].valid_until.isoformat()})
+    if fields is None:
+        return current[0]
+    grant = _covering(current, fields)
+    if grant is None:
+        allowed = set().union(*(set(g.fields) for g in current))
+        raise Refusal(CallResult.FIELDS_NOT_GRANTED, 403,
+                      _("Some fields asked for are outside your organization's grant."),
+                      {"fields": sorted(set(fields) - allowed)})
+    return grant
+
+
+def take_rate(grant: Grant) -> None:
+    """Count one call against the grant's calls-per-minute in a fixed one-minute window.
+
+    The counter lives in the configured cache: shared Redis in production, so the limit holds
+    across web workers; the embedded default's in-process cache counts per process.
+    """
+    window = int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
+    key = f"sharing:rate:{grant.pk}:{window}"
+    cache.add(key, 0, RATE_WINDOW_SECONDS * 2)
+    try:
+        used = cache.incr(key)
+    except ValueError:  # evicted between add and incr: start the window again
+        cache.set(key, 1, RATE_WINDOW_SECONDS * 2)
+        used = 1
+    if used > grant.rate_limit:
+        raise Refusal(CallResult.RATE_LIMITED, 429,
+                      _("The grant's rate limit is exceeded; try again in the next minute."),
+                      {"calls_per_minute": grant.rate_limit})

@@ -1,0 +1,38 @@
+"""Masking of the fields a grant returns masked (the grant's `masked_fields`), each by its
+field's rule in the catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from jingchu.core import masking as core_masking
+from jingchu.sharing.choices import MaskRule
+from jingchu.sharing.models import DataResource, Grant, ResourceField
+
+RULES: dict[str, Callable[[str | None], str]] = {
+    MaskRule.ID_NUMBER: core_masking.mask_id_number,
+    MaskRule.PHONE: core_masking.mask_phone,
+    MaskRule.ADDRESS: core_masking.mask_address,
+    MaskRule.NAME: core_masking.mask_name,
+    MaskRule.FULL: lambda value: core_masking.MASK * 4 if value else "",
+}
+
+
+def rules_of(resource: DataResource) -> dict[str, str]:
+    return dict(ResourceField.objects.filter(resource=resource).values_list("name", "mask"))
+
+
+def apply(resource: DataResource, grant: Grant, record: dict[str, Any]) -> dict[str, Any]:
+    """`record` with each of the grant's masked fields masked; a masked field without a rule of
+    its own is hidden entirely, never returned in clear."""
+    masked = [name for name in grant.masked_fields if name in record]
+    if not masked:
+        return record
+    rules = rules_of(resource)
+    out = dict(record)
+    for name in masked:
+        rule = RULES.get(rules.get(name) or MaskRule.FULL, RULES[MaskRule.FULL])
+        value = out[name]
+        out[name] = rule(None if value is None else str(value))
+    return out
