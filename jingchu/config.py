@@ -47,7 +47,8 @@ class Option:
 
     @property
     def type_name(self) -> str:
-        return {_bool: "bool", _list: "list", int: "int", str: "str"}.get(self.parse, "str")
+        return {_bool: "bool", _list: "list", int: "int", float: "float", str: "str"}.get(
+            self.parse, "str")
 
     def raw(self) -> str | None:
         return os.environ.get(self.name, self.default)
@@ -115,6 +116,11 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_SHARING_REVIEW_DAYS", int, "10",
            "Working days the owner of a data resource has to review a share request "
            "(共享申请审核); the State Council's interim measures give 10."),
+    Option("JINGCHU_GATEWAY_UPSTREAM_HOSTS", _list, "",
+           "host[:port] of department systems the exchange gateway may forward lookups to "
+           "(resources mounted as an upstream API), comma-separated; empty: none."),
+    Option("JINGCHU_GATEWAY_UPSTREAM_TIMEOUT", float, "5",
+           "Seconds the gateway waits for an upstream API's answer."),
     Option("JINGCHU_DEMO_PERSONS", int, "1000000",
            "Persons `jingchu demo` generates into the demo population base (人口库); "
            "`jingchu sharing generate-bases` makes larger ones."),

@@ -30,6 +30,10 @@ SM4_KEY_HEX = _secret("JINGCHU_SM4_KEY")
 BLIND_INDEX_KEY = _secret("JINGCHU_BLIND_INDEX_KEY")
 DEBUG: bool = config.get("JINGCHU_DEBUG")
 ALLOWED_HOSTS: list[str] = config.get("JINGCHU_ALLOWED_HOSTS")
+# Department systems the exchange gateway may call for resources mounted as an upstream API.
+GATEWAY_UPSTREAM_HOSTS: list[str] = [h.lower() for h in
+                                     config.get("JINGCHU_GATEWAY_UPSTREAM_HOSTS")]
+GATEWAY_UPSTREAM_TIMEOUT: float = config.get("JINGCHU_GATEWAY_UPSTREAM_TIMEOUT")
 PUBLIC_URL: str = config.get("JINGCHU_PUBLIC_URL")
 CSRF_TRUSTED_ORIGINS: list[str] = config.get("JINGCHU_CSRF_TRUSTED_ORIGINS")
 

@@ -26,19 +26,18 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from jingchu.core.errors import ActionError
-from jingchu.sharing import masking, mounts, permissions_exchange
+from jingchu.sharing import hot, masking, mounts, permissions_exchange, upstream
 from jingchu.sharing.actions.exchange import do_record_call
-from jingchu.sharing.choices import CallResult, ListKind, MountKind, ResourceStatus
+from jingchu.sharing.choices import CallResult, MountKind
 from jingchu.sharing.gateway_auth import Refusal, authenticate, civil_servant
 from jingchu.sharing.grants_check import check_grant, take_rate
-from jingchu.sharing.models import DataResource, GatewayClient, Grant, ListEntry
+from jingchu.sharing.models import DataResource, GatewayClient, Grant
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,40}$")
@@ -115,29 +114,44 @@ def _body(request: HttpRequest) -> tuple[str, list[str] | None]:
 
 def _resource(code: str) -> DataResource:
     # Whether a negative list names it comes in the same query (grants_check reads it).
-    resource = (DataResource.objects.filter(code=code, status=ResourceStatus.PUBLISHED)
-                .annotate(negative_listed=Exists(ListEntry.objects.filter(
-                    kind=ListKind.NEGATIVE, resource=OuterRef("pk")))).first())
+    resource = hot.published_resource(code)
     if resource is None:
         raise Refusal(CallResult.NOT_FOUND, 404, _("No published resource has this code."),
                       {"resource": code})
-    if resource.mount_kind != MountKind.TABLE:
+    if resource.mount_kind not in (MountKind.TABLE, MountKind.API):
         raise Refusal(CallResult.UPSTREAM_ERROR, 409,
                       _("This resource is not mounted where the gateway can serve it."),
                       {"resource": code, "mount_kind": resource.mount_kind})
     return resource
 
 
+def _fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None:
+    """The record from where the resource is mounted: a table here or the owner's system."""
+    if resource.mount_kind == MountKind.TABLE:
+        return mounts.lookup(resource.mount_target, key, call.fields)
+    try:
+        return upstream.lookup(resource, key, call.fields, call.request_id)
+    except upstream.UpstreamError:
+        raise Refusal(CallResult.UPSTREAM_ERROR, 502,
+                      _("The owner's system did not answer the lookup."),
+                      {"resource": resource.code}) from None
+
+
+def _subject(resource: DataResource, key: str) -> str:
+    if resource.mount_kind == MountKind.TABLE:
+        return mounts.subject_index(resource.mount_target, key)
+    return upstream.subject_index(resource, upstream.valid_key(resource, key))
+
+
 def _read(call: Call, resource: DataResource, key: str, fields: list[str] | None) -> Any:
-    table = resource.mount_target
     call.fields = fields or []
     try:
-        call.subject_index = mounts.subject_index(table, key)
+        call.subject_index = _subject(resource, key)
         grant = check_grant(call.client.organization_id if call.client else 0, resource, fields)
         call.grant = grant
         call.fields = fields if fields is not None else list(grant.fields)
         take_rate(grant)
-        record = mounts.lookup(table, key, call.fields)
+        record = _fetch(call, resource, key)
     except ActionError as exc:
         raise _bad(exc.message, exc.details) from None
     if record is None:

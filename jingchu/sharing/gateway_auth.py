@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from oauth2_provider.models import get_access_token_model
 
-from jingchu.identity.models import ClientPolicy, Staff
+from jingchu.identity.models import ClientPolicy
+from jingchu.sharing import hot
 from jingchu.sharing.choices import CallResult
 from jingchu.sharing.models import GatewayClient
 
@@ -52,12 +53,7 @@ def client_for_token(token: str) -> GatewayClient:
     """The gateway client a live client-credentials token was issued to: one query on every
     call; when it finds nothing, `_diagnose` says why."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    client = (GatewayClient.objects.select_related("organization")
-              .filter(application__accesstoken__token_checksum=checksum,
-                      application__accesstoken__user__isnull=True,
-                      application__accesstoken__expires__gt=timezone.now(),
-                      application__jingchu_policy__disabled_at__isnull=True,
-                      disabled_at__isnull=True).first())
+    client = hot.client_for_checksum(checksum)
     return client if client is not None else _diagnose(checksum)
 
 
@@ -90,11 +86,9 @@ class OnBehalfOf:
 def civil_servant(client: GatewayClient, username: str) -> OnBehalfOf:
     """The civil servant named in X-Jingchu-User must be active staff of the calling system's
     organization: a system cannot claim to act for someone of another department."""
-    staff = (Staff.objects.filter(user__username=username, user__is_active=True,
-                                  assignments__organization_id=client.organization_id)
-             .only("name").first())
-    if staff is None:
+    name = hot.staff_name(username, client.organization_id)
+    if name is None:
         raise Refusal(CallResult.BAD_REQUEST, 400,
                       _("X-Jingchu-User must name an active civil servant of the calling "
                         "system's organization."), {"header": "X-Jingchu-User"})
-    return OnBehalfOf(username=username, staff_name=staff.name)
+    return OnBehalfOf(username=username, staff_name=name)

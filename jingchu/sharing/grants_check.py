@@ -11,7 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingchu.sharing import queries
+from jingchu.sharing import hot, queries
 from jingchu.sharing.choices import CallResult, GrantStatus, ShareType
 from jingchu.sharing.gateway_auth import Refusal
 from jingchu.sharing.models import DataResource, Grant
@@ -39,8 +39,7 @@ def check_grant(consumer_id: int, resource: DataResource, fields: list[str] | No
     if on_negative_list(resource):
         raise Refusal(CallResult.NEGATIVE_LIST, 403,
                       _("This resource is on a negative list and is never shared."))
-    grants = list(Grant.objects.filter(consumer_id=consumer_id, resource=resource)
-                  .order_by("-valid_until", "-id"))
+    grants = hot.grants(consumer_id, resource.pk)
     if not grants:
         raise Refusal(CallResult.NO_GRANT, 403,
                       _("Your organization has no grant for this resource; request it in the "

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from jingchu.core import masking as core_masking
+from jingchu.sharing import hot
 from jingchu.sharing.choices import MaskRule
-from jingchu.sharing.models import DataResource, Grant, ResourceField
+from jingchu.sharing.models import DataResource, Grant
 
 RULES: dict[str, Callable[[str | None], str]] = {
     MaskRule.ID_NUMBER: core_masking.mask_id_number,
@@ -20,7 +21,7 @@ RULES: dict[str, Callable[[str | None], str]] = {
 
 
 def rules_of(resource: DataResource) -> dict[str, str]:
-    return dict(ResourceField.objects.filter(resource=resource).values_list("name", "mask"))
+    return hot.masks(resource.pk)
 
 
 def apply(resource: DataResource, grant: Grant, record: dict[str, Any]) -> dict[str, Any]:

@@ -26,7 +26,11 @@ CALL_VIEWER_ROLES = (StaffRole.DATA_STEWARD, StaffRole.AUDITOR, StaffRole.ADMINI
 
 
 def can_call_gateway(client: GatewayClient) -> bool:
-    return client.disabled_at is None and client.organization.is_active
+    # The gateway's client query reads the organization's state with the client (hot.py).
+    active = getattr(client, "organization_active", None)
+    if active is None:
+        active = client.organization.is_active
+    return client.disabled_at is None and bool(active)
 
 
 def require_gateway_call(client: GatewayClient) -> None:

@@ -21,8 +21,8 @@ from jingchu.cases import permissions as case_permissions
 from jingchu.core import audit
 from jingchu.core.errors import ActionError, NotFound, NotPermitted
 from jingchu.sharing import mounts
-from jingchu.sharing.actions.exchange import do_record_call
-from jingchu.sharing.choices import CallResult, MountKind, ResourceStatus, SubjectKind
+from jingchu.sharing.actions.exchange import do_record_read
+from jingchu.sharing.choices import MountKind, ResourceStatus, SubjectKind
 from jingchu.sharing.gateway_auth import Refusal
 from jingchu.sharing.grants_check import check_grant, take_rate
 from jingchu.sharing.models import Consent, DataResource, ExchangeCall
@@ -98,7 +98,7 @@ def do_read_with_consent(actor: Any, case: Any, resource_code: str, fields: list
         raise ActionError("record_not_found", _("The data resource holds no record about you; "
                                                 "please provide the material yourself."), {},
                           status=409)
-    recorded = do_record_call(call, CallResult.OK, 200, consumer_id=case.handling_org_id)
+    recorded = do_record_read(call, case.handling_org_id)
     consent.call = recorded
     consent.save(update_fields=["call"])
     audit.record("sharing.consent.give", actor, consent, {

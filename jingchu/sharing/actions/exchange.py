@@ -19,7 +19,7 @@ from jingchu.identity.actions import (
     do_register_service_client,
     do_rotate_client_secret,
 )
-from jingchu.sharing import permissions_exchange
+from jingchu.sharing import hot, permissions_exchange
 from jingchu.sharing.choices import CallResult, SubjectKind
 from jingchu.sharing.models import ExchangeCall, GatewayClient
 
@@ -29,23 +29,36 @@ if TYPE_CHECKING:
 CLIENT_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{2,59}$")
 
 
-def do_record_call(call: Call, result: CallResult, status: int,
-                   consumer_id: int | None = None) -> ExchangeCall:
-    """Record one gateway call, answered or refused. A single INSERT in autocommit: the record
-    is the call's audit trail and must exist even when the answer is a refusal. `consumer_id`
-    names the reading organization when no gateway client called (the platform's intake)."""
+def _values(call: Call, result: CallResult, status: int,
+            consumer_id: int | None) -> dict[str, Any]:
     ctx = current_context()
     resource = call.resource
     subject_kind = resource.subject_kind if resource is not None and call.subject_index else ""
-    return ExchangeCall.objects.create(
-        request_id=call.request_id or "-", client=call.client,
-        consumer_id=call.client.organization_id if call.client else consumer_id,
-        on_behalf_of=call.on_behalf_of, purpose=call.purpose, case_number=call.case_number,
-        resource=resource, grant=call.grant, subject_kind=subject_kind or SubjectKind.NONE,
-        subject_index=call.subject_index if subject_kind else "", fields=call.fields,
-        result=result, status_code=status, source_ip=ctx.source_ip if ctx else None,
-        duration_us=int((time.perf_counter() - call.started) * 1_000_000),
-    )
+    return {
+        "request_id": call.request_id or "-", "at": timezone.now(),
+        "client_id": call.client.pk if call.client else None,
+        "consumer_id": call.client.organization_id if call.client else consumer_id,
+        "on_behalf_of": call.on_behalf_of, "purpose": call.purpose,
+        "case_number": call.case_number, "resource_id": resource.pk if resource else None,
+        "grant_id": call.grant.pk if call.grant else None,
+        "subject_kind": subject_kind or SubjectKind.NONE,
+        "subject_index": call.subject_index if subject_kind else "", "fields": call.fields,
+        "result": result.value, "status_code": status,
+        "source_ip": ctx.source_ip if ctx else None,
+        "duration_us": int((time.perf_counter() - call.started) * 1_000_000),
+    }
+
+
+def do_record_call(call: Call, result: CallResult, status: int) -> None:
+    """Record one gateway call, answered or refused: a single INSERT in autocommit, because
+    the record is the call's audit trail and must exist even when the answer is a refusal."""
+    hot.insert_call(_values(call, result, status, None))
+
+
+def do_record_read(call: Call, consumer_id: int) -> ExchangeCall:
+    """Record a read the platform's intake made for `consumer_id` (no gateway client), inside
+    the caller's transaction; answers the record."""
+    return ExchangeCall.objects.create(**_values(call, CallResult.OK, 200, consumer_id))
 
 
 def _require_manager(actor: Any) -> None:

@@ -21,6 +21,7 @@ class ProgressBar:
 
     def __init__(self, out: OutputWrapper) -> None:
         self.out, self.stage, self.drawn, self.started = out, "", 0.0, time.monotonic()
+        self.first = 0  # records done when the stage's clock started
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
@@ -29,12 +30,14 @@ class ProgressBar:
         if stage != self.stage:
             if self.stage:
                 self.out.write("")
-            self.started = now
+            self.started, self.first = now, done
         self.stage, self.drawn = stage, now
         filled = BAR_WIDTH * done // max(total, 1)
-        rate = done / max(now - self.started, 1e-9)
+        elapsed = now - self.started
+        # No rate until there is something to measure (a resumed base starts part-way).
+        rate = f"{(done - self.first) / elapsed:,.0f}/s" if elapsed >= 0.5 else "—"
         self.out.write(f"\r{stage:<8} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]"
-                       f" {done:>9}/{total}  {rate:,.0f}/s", ending="")
+                       f" {done:>9}/{total}  {rate}", ending="")
         self.out.flush()
 
     def end(self) -> None:
