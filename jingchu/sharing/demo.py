@@ -1,5 +1,5 @@
 """Demo data of the data-sharing exchange: the catalog, lists, requests and grants first, then
-the demo population and legal-entity bases when their generator is installed."""
+the demo population and legal-entity bases, then a gateway client and its first reads."""
 
 from __future__ import annotations
 
@@ -18,3 +18,6 @@ def load_demo(ctx: Any) -> None:
     loader = getattr(bases, "load_demo_bases", None)
     if loader is not None:
         loader(ctx)
+        from jingchu.sharing.demo_exchange import load_exchange_demo
+
+        load_exchange_demo(ctx)
