@@ -74,7 +74,7 @@ def _identify(request: HttpRequest, call: Call) -> GatewayClient:
         raise _bad(_("X-Jingchu-Request-Id is required: 8 to 64 letters, digits or . _ : -"),
                    {"header": "X-Jingchu-Request-Id"})
     call.request_id = raw_id
-    client = authenticate(request)
+    client = authenticate(request, _header(request, "X-Jingchu-User")[:100])
     call.client = client
     if _header(request, "X-Jingchu-Client") != client.code:
         raise Refusal(CallResult.UNAUTHENTICATED, 401,

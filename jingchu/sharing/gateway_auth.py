@@ -49,11 +49,11 @@ def bearer_token(request: HttpRequest) -> str:
     return token.strip()
 
 
-def client_for_token(token: str) -> GatewayClient:
+def client_for_token(token: str, username: str = "") -> GatewayClient:
     """The gateway client a live client-credentials token was issued to: one query on every
     call; when it finds nothing, `_diagnose` says why."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    client = hot.client_for_checksum(checksum)
+    client = hot.client_for_checksum(checksum, username)
     return client if client is not None else _diagnose(checksum)
 
 
@@ -73,8 +73,10 @@ def _diagnose(checksum: str) -> GatewayClient:
     return client  # not reached unless the client changed between the two queries
 
 
-def authenticate(request: HttpRequest) -> GatewayClient:
-    return client_for_token(bearer_token(request))
+def authenticate(request: HttpRequest, username: str = "") -> GatewayClient:
+    """The calling client; with `username`, the civil servant is looked up in the same
+    statement (see `civil_servant`)."""
+    return client_for_token(bearer_token(request), username)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,9 @@ class OnBehalfOf:
 def civil_servant(client: GatewayClient, username: str) -> OnBehalfOf:
     """The civil servant named in X-Jingchu-User must be active staff of the calling system's
     organization: a system cannot claim to act for someone of another department."""
-    name = hot.staff_name(username, client.organization_id)
+    prefetched = getattr(client, "staff_name", None)
+    name = prefetched if prefetched is not None else hot.staff_name(
+        username, client.organization_id)
     if name is None:
         raise Refusal(CallResult.BAD_REQUEST, 400,
                       _("X-Jingchu-User must name an active civil servant of the calling "

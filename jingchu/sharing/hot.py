@@ -43,13 +43,21 @@ def _t(model: type[Model] | Any) -> str:
 @cache
 def _statements(vendor: str) -> dict[str, str]:
     token = _t(get_access_token_model())
+    concat = ("string_agg(f.name || ':' || f.mask, ',')" if vendor == "postgresql"
+              else "group_concat(f.name || ':' || f.mask, ',')")
     values = ", ".join(
         "%s::jsonb" if vendor == "postgresql" and c == "fields"
         else "%s::inet" if vendor == "postgresql" and c == "source_ip" else "%s"
         for c in CALL_COLUMNS)
     # Only table names from the models' metadata are interpolated; every value is a parameter.
     return {
-        "client": f"""SELECT c.*, o.is_active AS organization_active
+        # The civil servant named by the call comes in the same statement (staff_name).
+        "client": f"""SELECT c.*, o.is_active AS organization_active,
+              (SELECT s.name FROM {_t(Staff)} s
+                 JOIN {_t(User)} u ON u.id = s.user_id
+                 JOIN {_t(StaffAssignment)} a ON a.staff_id = s.id
+                WHERE u.username = %s AND u.is_active
+                  AND a.organization_id = c.organization_id LIMIT 1) AS staff_name
             FROM {_t(GatewayClient)} c
             JOIN {token} t ON t.application_id = c.application_id
             JOIN {_t(Organization)} o ON o.id = c.organization_id
@@ -60,8 +68,11 @@ def _statements(vendor: str) -> dict[str, str]:
             JOIN {_t(User)} u ON u.id = s.user_id
             JOIN {_t(StaffAssignment)} a ON a.staff_id = s.id
             WHERE u.username = %s AND u.is_active AND a.organization_id = %s""",
+        # The negative-list flag and the fields' mask rules ("name:rule,...") come along.
         "resource": f"""SELECT r.*, EXISTS (SELECT 1 FROM {_t(ListEntry)} l
-                WHERE l.resource_id = r.id AND l.kind = %s) AS negative_listed
+                WHERE l.resource_id = r.id AND l.kind = %s) AS negative_listed,
+              (SELECT {concat} FROM {_t(ResourceField)} f
+                WHERE f.resource_id = r.id) AS mask_rules
             FROM {_t(DataResource)} r WHERE r.code = %s AND r.status = %s""",
         "grants": f"""SELECT * FROM {_t(Grant)} WHERE consumer_id = %s AND resource_id = %s
             ORDER BY valid_until DESC, id DESC""",
@@ -81,10 +92,11 @@ def _now() -> Any:
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
 
-def client_for_checksum(checksum: str) -> GatewayClient | None:
+def client_for_checksum(checksum: str, username: str = "") -> GatewayClient | None:
     """The enabled gateway client holding this live client-credentials token, with
-    `organization_active` read in the same statement."""
-    rows = list(GatewayClient.objects.raw(_sql("client"), [checksum, _now()]))
+    `organization_active` and `staff_name` (the active civil servant `username` of its
+    organization, or None) read in the same statement."""
+    rows = list(GatewayClient.objects.raw(_sql("client"), [username, checksum, _now()]))
     return rows[0] if rows else None
 
 
@@ -96,10 +108,20 @@ def staff_name(username: str, organization_id: int) -> str | None:
 
 
 def published_resource(code: str) -> DataResource | None:
-    """The published resource with `negative_listed` (named on any negative list)."""
+    """The published resource with `negative_listed` (named on any negative list) and
+    `mask_rules` (see `mask_rules_of`)."""
     rows = list(DataResource.objects.raw(
         _sql("resource"), [ListKind.NEGATIVE.value, code, ResourceStatus.PUBLISHED.value]))
     return rows[0] if rows else None
+
+
+def mask_rules_of(resource: DataResource) -> dict[str, str]:
+    """Field name → mask rule, from the resource query's `mask_rules` when it has them."""
+    packed = getattr(resource, "mask_rules", None)
+    if packed is None:
+        return masks(resource.pk)
+    pairs = (item.split(":", 1) for item in str(packed).split(",") if ":" in item)
+    return {name: rule for name, rule in pairs}
 
 
 def grants(consumer_id: int, resource_id: int) -> list[Grant]:

@@ -21,7 +21,7 @@ RULES: dict[str, Callable[[str | None], str]] = {
 
 
 def rules_of(resource: DataResource) -> dict[str, str]:
-    return hot.masks(resource.pk)
+    return hot.mask_rules_of(resource)
 
 
 def apply(resource: DataResource, grant: Grant, record: dict[str, Any]) -> dict[str, Any]:
