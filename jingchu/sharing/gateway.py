@@ -125,7 +125,7 @@ def _resource(code: str) -> DataResource:
     return resource
 
 
-def _fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None:
+def fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None:
     """The record from where the resource is mounted: a table here or the owner's system."""
     if resource.mount_kind == MountKind.TABLE:
         return mounts.lookup(resource.mount_target, key, call.fields)
@@ -137,7 +137,7 @@ def _fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | Non
                       {"resource": resource.code}) from None
 
 
-def _subject(resource: DataResource, key: str) -> str:
+def subject_of(resource: DataResource, key: str) -> str:
     if resource.mount_kind == MountKind.TABLE:
         return mounts.subject_index(resource.mount_target, key)
     return upstream.subject_index(resource, upstream.valid_key(resource, key))
@@ -146,12 +146,12 @@ def _subject(resource: DataResource, key: str) -> str:
 def _read(call: Call, resource: DataResource, key: str, fields: list[str] | None) -> Any:
     call.fields = fields or []
     try:
-        call.subject_index = _subject(resource, key)
+        call.subject_index = subject_of(resource, key)
         grant = check_grant(call.client.organization_id if call.client else 0, resource, fields)
         call.grant = grant
         call.fields = fields if fields is not None else list(grant.fields)
         take_rate(grant)
-        record = _fetch(call, resource, key)
+        record = fetch(call, resource, key)
     except ActionError as exc:
         raise _bad(exc.message, exc.details) from None
     if record is None:

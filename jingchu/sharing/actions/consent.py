@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from jingchu.cases import permissions as case_permissions
 from jingchu.core import audit
 from jingchu.core.errors import ActionError, NotFound, NotPermitted
-from jingchu.sharing import mounts
 from jingchu.sharing.actions.exchange import do_record_read
 from jingchu.sharing.choices import MountKind, ResourceStatus, SubjectKind
 from jingchu.sharing.gateway_auth import Refusal
@@ -29,9 +28,11 @@ from jingchu.sharing.models import Consent, DataResource, ExchangeCall
 
 
 def usable_resource(code: str) -> DataResource | None:
-    """A published resource mounted where the platform can read it, or None."""
+    """A published resource mounted where the platform can read it (a table here or an
+    upstream API), or None."""
     return (DataResource.objects.select_related("owner")
-            .filter(code=code, status=ResourceStatus.PUBLISHED, mount_kind=MountKind.TABLE)
+            .filter(code=code, status=ResourceStatus.PUBLISHED,
+                    mount_kind__in=(MountKind.TABLE, MountKind.API))
             .first())
 
 
@@ -85,12 +86,14 @@ def do_read_with_consent(actor: Any, case: Any, resource_code: str, fields: list
     consent = Consent.objects.create(person=case.applicant, resource=resource, purpose=purpose,
                                      fields=fields, case_uid=case.uid)
     call = _call(actor, case, resource, fields, purpose)
+    from jingchu.sharing import gateway  # the gateway's own reads; imported late (it imports us)
+
     try:
         grant = check_grant(case.handling_org_id, resource, fields)
         call.grant = grant
         take_rate(grant)
-        call.subject_index = mounts.subject_index(resource.mount_target, key)
-        record = mounts.lookup(resource.mount_target, key, fields)
+        call.subject_index = gateway.subject_of(resource, key)
+        record = gateway.fetch(call, resource, key)
     except Refusal as refusal:
         raise ActionError(refusal.result.value, refusal.message, refusal.details,
                           status=409) from None

@@ -171,3 +171,29 @@ def test_calls_are_sealed_in_the_ledger_and_tampering_is_detected(world: Any) ->
     first = ExchangeCall.objects.order_by("id").values_list("pk", flat=True)[0]
     ExchangeCall.objects.filter(pk=first).update(purpose="altered")
     assert not sealing.verify_batch(index)
+
+
+@pytest.mark.django_db
+def test_prefill_from_a_resource_mounted_as_an_upstream_api(world: Any, settings: Any) -> None:
+    from jingchu.sharing.tests import test_upstream
+
+    server = test_upstream.HTTPServer(("127.0.0.1", 0), test_upstream.Owner)
+    thread = test_upstream.threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host = f"127.0.0.1:{server.server_address[1]}"
+        settings.GATEWAY_UPSTREAM_HOSTS = [host]
+        DataResource.objects.filter(pk=world["resource"].pk).update(
+            mount_kind=MountKind.API, mount_target=f"http://{host}/lookup")
+        test_upstream.RECORDS[world["number"]] = {"name": "赵敏（上游）",
+                                                  "id_number": world["number"]}
+        case = _draft(world, RESIDENCE_PERMIT)
+        _browser(world["user"]).post(f"/cases/{case.uid}/prefill/",
+                                     {"resource": "HB-GA-HJ-001", "consent": "yes"})
+    finally:
+        server.shutdown()
+        server.server_close()
+    case.refresh_from_db()
+    assert case.form_data["applicant_name"] == "赵敏（上游）"
+    call = ExchangeCall.objects.get()
+    assert call.subject_index == world["user"].person.id_number_index
