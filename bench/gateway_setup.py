@@ -9,7 +9,6 @@ Writes setup.json, keys.txt and anchor_keys.csv into OUT_DIR.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import random
@@ -57,12 +56,12 @@ def _staff(username: str, org: object, role: str) -> object:
 def _token(client_id: str, secret: str) -> str:
     from django.test import Client
 
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    response = Client().post("/oidc/token/", {"grant_type": "client_credentials"},
-                             HTTP_AUTHORIZATION=f"Basic {basic}")
-    if response.status_code != 200:
-        raise SystemExit(f"token endpoint answered {response.status_code}")
-    return str(response.json()["access_token"])
+    from jingchu.sharing.demo_exchange import token_for
+
+    token = token_for(Client(), client_id, secret)
+    if not token:
+        raise SystemExit("the token endpoint refused the benchmark's client")
+    return token
 
 
 def _keys(out: Path) -> None:

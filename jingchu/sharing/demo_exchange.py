@@ -23,7 +23,8 @@ RESOURCE = "HB-GA-HJ-001"
 HOST = "127.0.0.1"
 
 
-def _token(browser: Client, client_id: str, secret: str) -> str:
+def token_for(browser: Client, client_id: str, secret: str) -> str:
+    """A client-credentials access token from the identity provider ("" if refused)."""
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
     answer = browser.post("/oidc/token/", {"grant_type": "client_credentials"},
                           HTTP_AUTHORIZATION=f"Basic {basic}")
@@ -50,7 +51,7 @@ def load_exchange_demo(ctx: Any) -> None:
     client, secret = do_register_gateway_client(
         admin, code=CLIENT_CODE, name="武汉市公安局户籍业务系统", organization=ctx.orgs["wh-gaj"])
     browser = Client(HTTP_HOST=HOST)
-    token = _token(browser, client.application.client_id, secret)
+    token = token_for(browser, client.application.client_id, secret)
     people = Person.objects.filter(user__username__in=[c[0] for c in CITIZENS])
     reads = sum(_read(browser, token, person) for person in people) if token else 0
     ctx.report.append(

@@ -4,7 +4,6 @@ and recorded; the citizen sees the read on "who read my data"."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import uuid
 from typing import Any
@@ -28,6 +27,7 @@ from jingchu.sharing.choices import (
     ShareType,
     SubjectKind,
 )
+from jingchu.sharing.demo_exchange import token_for
 from jingchu.sharing.models import (
     DataResource,
     ExchangeCall,
@@ -70,11 +70,9 @@ def _resource(org: Any, code: str) -> DataResource:
 
 
 def _token(client_id: str, secret: str) -> str:
-    basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()
-    response = Client().post("/oidc/token/", {"grant_type": "client_credentials"},
-                             HTTP_AUTHORIZATION=f"Basic {basic}")
-    assert response.status_code == 200, response.content
-    return str(response.json()["access_token"])
+    token = token_for(Client(), client_id, secret)
+    assert token, "the token endpoint refused the client"
+    return token
 
 
 @pytest.fixture
