@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import transaction
 from django.db.models import QuerySet
 
 from jingchu.core.crypto import sm3
@@ -40,26 +39,8 @@ def batch_digest(rows: Iterable[dict[str, Any]]) -> str:
     return sm3(b"".join(sm3(call_line(row)) for row in rows)).hex()
 
 
-def _rows(calls: QuerySet[ExchangeCall]) -> list[dict[str, Any]]:
+def rows_of(calls: QuerySet[ExchangeCall]) -> list[dict[str, Any]]:
     return list(calls.order_by("id").values(*LINE_FIELDS))
-
-
-@transaction.atomic
-def seal_calls(limit: int = BATCH) -> int | None:
-    """Seal the oldest unsealed calls (at most `limit`) as one ledger entry; answers its
-    index, or None when there was nothing to seal. Safe to run at any time."""
-    from jingchu.ledger.actions import do_append
-
-    ids = list(ExchangeCall.objects.select_for_update()
-               .filter(ledger_index__isnull=True).order_by("id")
-               .values_list("id", flat=True)[:limit])
-    if not ids:
-        return None
-    rows = _rows(ExchangeCall.objects.filter(id__in=ids))
-    entry = do_append(KIND, {"first_call": ids[0], "last_call": ids[-1], "count": len(ids),
-                             "digest": batch_digest(rows)})
-    ExchangeCall.objects.filter(id__in=ids).update(ledger_index=entry.index)
-    return int(entry.index)
 
 
 def verify_batch(index: int) -> bool:
@@ -68,5 +49,5 @@ def verify_batch(index: int) -> bool:
 
     entry = entry_at(index)
     payload = json.loads(entry.payload)
-    rows = _rows(ExchangeCall.objects.filter(ledger_index=index))
+    rows = rows_of(ExchangeCall.objects.filter(ledger_index=index))
     return len(rows) == payload["count"] and batch_digest(rows) == payload["digest"]

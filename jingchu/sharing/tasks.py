@@ -18,9 +18,9 @@ def remind_due_share_reviews() -> int:
 def seal_exchange_calls() -> int:
     """Seal the unsealed gateway call records in the ledger, a batch per entry (Celery beat,
     every minute); answers how many batches were sealed."""
-    from jingchu.sharing.sealing import seal_calls
+    from jingchu.sharing.actions.exchange import do_seal_calls
 
     batches = 0
-    while seal_calls() is not None:
+    while do_seal_calls() is not None:
         batches += 1
     return batches

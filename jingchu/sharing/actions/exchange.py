@@ -19,7 +19,7 @@ from jingchu.identity.actions import (
     do_register_service_client,
     do_rotate_client_secret,
 )
-from jingchu.sharing import hot, permissions_exchange
+from jingchu.sharing import hot, permissions_exchange, sealing
 from jingchu.sharing.choices import CallResult, SubjectKind
 from jingchu.sharing.models import ExchangeCall, GatewayClient
 
@@ -121,3 +121,21 @@ def do_disable_gateway_client(actor: Any, uid: Any) -> GatewayClient:
     client.save(update_fields=["disabled_at"])
     audit.record("sharing.gateway_client.disable", actor, client)
     return client
+
+
+@transaction.atomic
+def do_seal_calls(limit: int = sealing.BATCH) -> int | None:
+    """Seal the oldest unsealed calls (at most `limit`) as one ledger entry; answers its
+    index, or None when there was nothing to seal. Safe to run at any time."""
+    from jingchu.ledger.actions import do_append
+
+    ids = list(ExchangeCall.objects.select_for_update()
+               .filter(ledger_index__isnull=True).order_by("id")
+               .values_list("id", flat=True)[:limit])
+    if not ids:
+        return None
+    rows = sealing.rows_of(ExchangeCall.objects.filter(id__in=ids))
+    entry = do_append(sealing.KIND, {"first_call": ids[0], "last_call": ids[-1],
+                                     "count": len(ids), "digest": sealing.batch_digest(rows)})
+    ExchangeCall.objects.filter(id__in=ids).update(ledger_index=entry.index)
+    return int(entry.index)

@@ -21,6 +21,7 @@ from jingchu.core.identifiers import make_id_number
 from jingchu.identity import actions as identity_actions
 from jingchu.services.models import MaterialRequirement
 from jingchu.sharing import sealing
+from jingchu.sharing.actions.exchange import do_seal_calls
 from jingchu.sharing.choices import CallResult, MountKind, ResourceStatus, ShareType, SubjectKind
 from jingchu.sharing.models import (
     Consent,
@@ -164,8 +165,8 @@ def test_calls_are_sealed_in_the_ledger_and_tampering_is_detected(world: Any) ->
         _browser(world["user"]).post(f"/cases/{case.uid}/prefill/",
                                      {"resource": "HB-GA-HJ-001", "consent": "yes"})
     assert ExchangeCall.objects.count() == 2
-    index = sealing.seal_calls()
-    assert index is not None and sealing.seal_calls() is None  # nothing left to seal
+    index = do_seal_calls()
+    assert index is not None and do_seal_calls() is None  # nothing left to seal
     assert set(ExchangeCall.objects.values_list("ledger_index", flat=True)) == {index}
     assert sealing.verify_batch(index)
     first = ExchangeCall.objects.order_by("id").values_list("pk", flat=True)[0]
