@@ -121,6 +121,11 @@ OPTIONS: list[Option] = [
            "(resources mounted as an upstream API), comma-separated; empty: none."),
     Option("JINGCHU_GATEWAY_UPSTREAM_TIMEOUT", float, "5",
            "Seconds the gateway waits for an upstream API's answer."),
+    Option("JINGCHU_LAKE_DIR", str, "",
+           "Directory of the data lake's Parquet files; empty means JINGCHU_VAR_DIR/lake."),
+    Option("JINGCHU_LAKE_THREADS", int, "2", "Threads DuckDB uses for one lake query or audit."),
+    Option("JINGCHU_LAKE_MEMORY_LIMIT", str, "",
+           "DuckDB memory limit per lake query (e.g. 4GB); empty means DuckDB's default."),
     Option("JINGCHU_DEMO_PERSONS", int, "1000000",
            "Persons `jingchu demo` generates into the demo population base (人口库); "
            "`jingchu sharing generate-bases` makes larger ones."),

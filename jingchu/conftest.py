@@ -59,6 +59,7 @@ def _restore_reference_data(request: Any, django_db_blocker: Any) -> Iterator[No
 def _private_media_root(settings: Any, tmp_path_factory: Any) -> None:
     # No test writes into the real var/media; a test that counts files sets its own root.
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    settings.LAKE_DIR = str(tmp_path_factory.mktemp("lake"))
 
 
 @pytest.fixture(autouse=True)

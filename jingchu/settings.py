@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "jingchu.reviews",
     "jingchu.seals",
     "jingchu.licenses",
+    "jingchu.lake",
     "jingchu.sharing",
     "jingchu.ledger",
 ]
@@ -127,6 +128,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
+LAKE_DIR = config.get("JINGCHU_LAKE_DIR") or str(VAR_DIR / "lake")
+LAKE_THREADS: int = config.get("JINGCHU_LAKE_THREADS")
+LAKE_MEMORY_LIMIT: str = config.get("JINGCHU_LAKE_MEMORY_LIMIT")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 # WhiteNoise serves files straight from the finders when collectstatic has not run (the demo).
 WHITENOISE_USE_FINDERS = True

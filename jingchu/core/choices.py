@@ -31,3 +31,26 @@ class NotificationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class UpdateFrequency(models.TextChoices):
+    """How often a data resource or a lake dataset is updated (更新频率)."""
+
+    REALTIME = "realtime", _("Real time")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+    IRREGULAR = "irregular", _("Irregular")
+
+
+class MaskRule(models.TextChoices):
+    """How the gateway masks a field when a grant says to mask it (core.masking)."""
+
+    NONE = "", _("No masking")
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Phone number")
+    ADDRESS = "address", _("Address")
+    NAME = "name", _("Name")
+    FULL = "full", _("Hidden entirely")

@@ -45,3 +45,25 @@ def mask_name(value: str | None) -> str:
     if len(name) <= 1:
         return MASK * len(name)
     return name[0] + MASK * (len(name) - 1)
+
+
+def mask_full(value: str | None) -> str:
+    """Hidden entirely: four marks whatever the length, so the length tells nothing either."""
+    return MASK * 4 if value else ""
+
+
+_BY_RULE = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+    "name": mask_name,
+    "full": mask_full,
+}
+
+
+def mask_value(rule: str, value: object) -> object:
+    """`value` masked by a `core.choices.MaskRule` value; no rule ("") returns it unchanged, an
+    unknown rule hides it entirely (never shown in clear by mistake)."""
+    if not rule or value is None:
+        return value
+    return _BY_RULE.get(rule, mask_full)(str(value))

@@ -102,3 +102,54 @@ def can_manage_own_totp(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "kind", "") == (
         UserKind.PERSON
     )
+
+
+# Data stewards (数据管理员) and the province level, shared by the data apps (sharing, lake,
+# opendata): see jingchu.sharing.permissions for who counts as province level and why.
+STEWARD = (StaffRole.DATA_STEWARD,)
+
+
+def signed_in(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def steward_org_ids(user: Any) -> set[int]:
+    """The organizations where the user is a data steward."""
+    return org_ids(user, STEWARD)
+
+
+def is_platform_admin(user: Any) -> bool:
+    if not signed_in(user):
+        return False
+    return bool(user.is_superuser) or bool(org_ids(user, (StaffRole.ADMINISTRATOR,)))
+
+
+def platform_org_ids() -> set[int]:
+    """The body running the platform: organizations with an administrator, and their units in
+    the same region."""
+    from jingchu.core.models import Organization
+    from jingchu.identity.models import StaffAssignment
+
+    admin_orgs = list(Organization.objects.filter(
+        pk__in=StaffAssignment.objects.filter(role=StaffRole.ADMINISTRATOR)
+        .values("organization_id")).values("pk", "region_id"))
+    ids = {row["pk"] for row in admin_orgs}
+    for row in admin_orgs:
+        ids |= set(Organization.objects.filter(parent_id=row["pk"], region_id=row["region_id"])
+                   .values_list("pk", flat=True))
+    return ids
+
+
+def is_province_steward(user: Any) -> bool:
+    if is_platform_admin(user):
+        return True
+    mine = steward_org_ids(user)
+    return bool(mine and mine & platform_org_ids())
+
+
+def is_steward_of(user: Any, organization_id: int | None) -> bool:
+    return organization_id is not None and organization_id in steward_org_ids(user)
+
+
+def is_any_steward(user: Any) -> bool:
+    return bool(steward_org_ids(user)) or is_platform_admin(user)

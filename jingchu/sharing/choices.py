@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Shared with the lake and open data; kept importable from here.
+from jingchu.core.choices import MaskRule as MaskRule
+from jingchu.core.choices import UpdateFrequency as UpdateFrequency
+
 
 class ShareType(models.TextChoices):
     """共享类型: whether and how other departments may use a resource."""
@@ -18,16 +22,6 @@ class OpenType(models.TextChoices):
     OPEN = "open", _("Open unconditionally")
     CONDITIONAL = "conditional", _("Open on conditions")
     NOT_OPEN = "not_open", _("Not open")
-
-
-class UpdateFrequency(models.TextChoices):
-    REALTIME = "realtime", _("Real time")
-    DAILY = "daily", _("Daily")
-    WEEKLY = "weekly", _("Weekly")
-    MONTHLY = "monthly", _("Monthly")
-    QUARTERLY = "quarterly", _("Quarterly")
-    YEARLY = "yearly", _("Yearly")
-    IRREGULAR = "irregular", _("Irregular")
 
 
 class MountKind(models.TextChoices):
@@ -66,16 +60,6 @@ class Sensitivity(models.IntegerChoices):
     SENSITIVE = 3, _("Grade 3: sensitive personal or business data")
     RESTRICTED = 4, _("Grade 4: restricted")
 
-
-class MaskRule(models.TextChoices):
-    """How the gateway masks a field when a grant says to mask it (core.masking)."""
-
-    NONE = "", _("No masking")
-    ID_NUMBER = "id_number", _("ID number")
-    PHONE = "phone", _("Phone number")
-    ADDRESS = "address", _("Address")
-    NAME = "name", _("Name")
-    FULL = "full", _("Hidden entirely")
 
 
 class ResourceStatus(models.TextChoices):

@@ -3,21 +3,12 @@ field's rule in the catalog."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from jingchu.core import masking as core_masking
 from jingchu.sharing import hot
 from jingchu.sharing.choices import MaskRule
 from jingchu.sharing.models import DataResource, Grant
-
-RULES: dict[str, Callable[[str | None], str]] = {
-    MaskRule.ID_NUMBER: core_masking.mask_id_number,
-    MaskRule.PHONE: core_masking.mask_phone,
-    MaskRule.ADDRESS: core_masking.mask_address,
-    MaskRule.NAME: core_masking.mask_name,
-    MaskRule.FULL: lambda value: core_masking.MASK * 4 if value else "",
-}
 
 
 def rules_of(resource: DataResource) -> dict[str, str]:
@@ -33,7 +24,7 @@ def apply(resource: DataResource, grant: Grant, record: dict[str, Any]) -> dict[
     rules = rules_of(resource)
     out = dict(record)
     for name in masked:
-        rule = RULES.get(rules.get(name) or MaskRule.FULL, RULES[MaskRule.FULL])
         value = out[name]
-        out[name] = rule(None if value is None else str(value))
+        out[name] = core_masking.mask_value(rules.get(name) or MaskRule.FULL,
+                                            "" if value is None else value)
     return out

@@ -24,59 +24,24 @@ from __future__ import annotations
 from typing import Any
 
 from jingchu.core.models import Organization
-from jingchu.identity.choices import StaffRole
-from jingchu.identity.models import StaffAssignment
-from jingchu.identity.permissions import org_ids, require
+from jingchu.identity.permissions import (
+    is_any_steward,
+    is_platform_admin,
+    is_province_steward,
+    is_steward_of,
+    org_ids,
+    platform_org_ids,
+    require,
+    signed_in,
+    steward_org_ids,
+)
 from jingchu.sharing.choices import GrantStatus, ResourceStatus, ShareType
 from jingchu.sharing.models import DataResource, ErrorReport, Grant, ListEntry, ShareRequest
 
-__all__ = ["require"]
-
-STEWARD = (StaffRole.DATA_STEWARD,)
-
-
-def _signed_in(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False))
-
-
-def steward_org_ids(user: Any) -> set[int]:
-    """The organizations where the user is a data steward."""
-    return org_ids(user, STEWARD)
-
-
-def is_platform_admin(user: Any) -> bool:
-    if not _signed_in(user):
-        return False
-    return bool(user.is_superuser) or bool(org_ids(user, (StaffRole.ADMINISTRATOR,)))
-
-
-def platform_org_ids() -> set[int]:
-    """The body running the platform: organizations with an administrator, and their units in
-    the same region."""
-    admin_orgs = list(Organization.objects.filter(
-        pk__in=StaffAssignment.objects.filter(role=StaffRole.ADMINISTRATOR)
-        .values("organization_id")).values("pk", "region_id"))
-    ids = {row["pk"] for row in admin_orgs}
-    for row in admin_orgs:
-        ids |= set(Organization.objects.filter(parent_id=row["pk"], region_id=row["region_id"])
-                   .values_list("pk", flat=True))
-    return ids
-
-
-def is_province_steward(user: Any) -> bool:
-    if is_platform_admin(user):
-        return True
-    mine = steward_org_ids(user)
-    return bool(mine and mine & platform_org_ids())
-
-
-def is_steward_of(user: Any, organization_id: int | None) -> bool:
-    return organization_id is not None and organization_id in steward_org_ids(user)
-
-
-def is_any_steward(user: Any) -> bool:
-    return bool(steward_org_ids(user)) or is_platform_admin(user)
-
+__all__ = [
+    "is_any_steward", "is_platform_admin", "is_province_steward", "is_steward_of",
+    "platform_org_ids", "require", "steward_org_ids",
+]
 
 def visible_org_ids(user: Any) -> set[int] | None:
     """None for a province-level steward (every organization), else their own."""
@@ -87,7 +52,7 @@ def visible_org_ids(user: Any) -> set[int] | None:
 
 
 def can_browse_catalog(user: Any) -> bool:
-    return _signed_in(user) and (bool(org_ids(user)) or is_platform_admin(user))
+    return signed_in(user) and (bool(org_ids(user)) or is_platform_admin(user))
 
 
 def can_register_resource(user: Any, owner: Organization) -> bool:
