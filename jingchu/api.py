@@ -18,6 +18,7 @@ from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.identity.api import router as identity_router
+from jingchu.lake.api import router as lake_router
 from jingchu.ledger.api import router as ledger_router
 from jingchu.licenses.api import router as licenses_router
 from jingchu.payments.api import router as payments_router
@@ -132,6 +133,7 @@ api.add_router("/payments/", payments_router)
 api.add_router("/reviews/", reviews_router)
 api.add_router("/seals/", seals_router)
 api.add_router("/licenses/", licenses_router)
+api.add_router("/lake/", lake_router)
 api.add_router("/sharing/", sharing_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/ledger/", ledger_router)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("reviews/", include("jingchu.reviews.urls")),
     path("seals/", include("jingchu.seals.urls")),
     path("licences/", include("jingchu.licenses.urls", namespace="licenses")),
+    path("lake/", include("jingchu.lake.urls", namespace="lake")),
     path("sharing/", include("jingchu.sharing.urls", namespace="sharing")),
     path("exchange/", include("jingchu.sharing.exchange_urls", namespace="exchange")),
     path("gateway/", include("jingchu.sharing.gateway_urls", namespace="gateway")),
