@@ -10,40 +10,16 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jingchu.core.errors import ActionError
 from jingchu.core.models import Organization
+from jingchu.core.progress import ProgressBar
 from jingchu.licenses import actions
 from jingchu.licenses.choices import ImportStatus
 from jingchu.licenses.models import LicenseImport, LicenseType
 
-BAR_WIDTH = 30
 STAGES = {"check": "checking", "sign": "signing "}
-
-
-class ProgressBar:
-    """`checking [#######.......]  7000/20000` on one line of stderr, redrawn at most ten
-    times a second, one line per stage."""
-
-    def __init__(self, out: OutputWrapper) -> None:
-        self.out, self.stage, self.drawn = out, "", 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
-        if stage == self.stage and done < total and now - self.drawn < 0.1:
-            return
-        if stage != self.stage and self.stage:
-            self.out.write("")
-        self.stage, self.drawn = stage, now
-        filled = BAR_WIDTH * done // max(total, 1)
-        self.out.write(f"\r{STAGES.get(stage, stage)} [{'#' * filled}{'.' * (BAR_WIDTH - filled)}]"
-                       f" {done:>7}/{total}", ending="")
-        self.out.flush()
-
-    def end(self) -> None:
-        if self.stage:
-            self.out.write("")
 
 
 class Command(BaseCommand):
@@ -70,7 +46,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(str(exc)) from exc
         self.stderr.style_func = None  # the bar is not an error
-        bar = ProgressBar(self.stderr)
+        bar = ProgressBar(self.stderr, STAGES)
         started = time.monotonic()
         try:
             imp = actions.do_create_import(user, license_type=license_type, issuer=issuer,

@@ -1,0 +1,3 @@
+"""Background jobs of the lake: quality. Each is idempotent."""
+
+from __future__ import annotations
