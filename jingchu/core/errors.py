@@ -50,3 +50,17 @@ def clean_reason(raw: Any, limit: int) -> str:
         raise ActionError("reason_too_long", _("At most %(limit)d characters.")
                           % {"limit": limit}, {"field": "reason"})
     return text
+
+
+def clean_text(raw: Any, field: str, *, required: bool = False, limit: int = 200) -> str:
+    """A text field of an action's input, stripped: required if asked, at most `limit`
+    characters; raises ActionError naming `field` otherwise."""
+    from django.utils.translation import gettext as _
+
+    text = str(raw or "").strip()
+    if required and not text:
+        raise ActionError(f"{field}_required", _("This field is required."), {"field": field})
+    if len(text) > limit:
+        raise ActionError(f"{field}_too_long", _("At most %(limit)d characters.")
+                          % {"limit": limit}, {"field": field})
+    return text

@@ -16,13 +16,7 @@ REASON_MAX = 1000
 
 
 def clean_text(raw: Any, field: str, *, required: bool = False, limit: int = TEXT_MAX) -> str:
-    text = str(raw or "").strip()
-    if required and not text:
-        raise ActionError(f"{field}_required", _("This field is required."), {"field": field})
-    if len(text) > limit:
-        raise ActionError(f"{field}_too_long", _("At most %(limit)d characters.")
-                          % {"limit": limit}, {"field": field})
-    return text
+    return errors.clean_text(raw, field, required=required, limit=limit)
 
 
 def clean_reason(raw: Any) -> str:
