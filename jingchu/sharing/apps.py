@@ -19,8 +19,11 @@ class SharingConfig(AppConfig):
 
     def ready(self) -> None:
         from jingchu.cases import material_sources, prefill
+        from jingchu.lake import links as lake_links
         from jingchu.services.choices import MaterialSource
+        from jingchu.sharing.lake_links import mounted_resources
         from jingchu.sharing.provider import FormPrefill, SharedDataProvider
 
         material_sources.register(MaterialSource.DATA_RESOURCE, SharedDataProvider())
         prefill.register(FormPrefill())
+        lake_links.register(mounted_resources)

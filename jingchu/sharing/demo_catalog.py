@@ -200,7 +200,13 @@ def _stewards(ctx: Any, password: str) -> dict[str, Any]:
     return users
 
 
-def _mountable(kind: str) -> bool:
+def _mountable(kind: str, target: str) -> bool:
+    # A lake mount needs its dataset: the lake's demo loads them first (INSTALLED_APPS order);
+    # alone (the sharing tests) the resource stays unmounted.
+    if kind == "lake":
+        from jingchu.lake.models import Dataset
+
+        return Dataset.objects.filter(code=target, status="active").exists()
     # The demo bases' tables are declared by sharing.mounts (the gateway's side).
     if kind != "table":
         return True
@@ -224,7 +230,7 @@ def _resource(users: dict[str, Any], ctx: Any, spec: tuple[Any, ...]) -> DataRes
         "legal_basis": basis if share != "unconditional" else "",
         "share_conditions": "限于法定职责范围内使用" if share == "conditional" else "",
         "fields": fields})
-    if mount is not None and _mountable(mount[0]):
+    if mount is not None and _mountable(mount[0], mount[1]):
         kind, target, key, subject = mount
         resource = actions.do_mount_resource(steward, resource, kind=kind, target=target,
                                              key_field=key, subject_kind=subject)

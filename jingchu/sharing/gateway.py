@@ -32,6 +32,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from jingchu.core.errors import ActionError
+from jingchu.lake import query as lake_query
 from jingchu.sharing import hot, masking, mounts, permissions_exchange, upstream
 from jingchu.sharing.actions.exchange import do_record_call
 from jingchu.sharing.choices import CallResult, MountKind
@@ -118,7 +119,7 @@ def _resource(code: str) -> DataResource:
     if resource is None:
         raise Refusal(CallResult.NOT_FOUND, 404, _("No published resource has this code."),
                       {"resource": code})
-    if resource.mount_kind not in (MountKind.TABLE, MountKind.API):
+    if resource.mount_kind not in (MountKind.TABLE, MountKind.LAKE, MountKind.API):
         raise Refusal(CallResult.UPSTREAM_ERROR, 409,
                       _("This resource is not mounted where the gateway can serve it."),
                       {"resource": code, "mount_kind": resource.mount_kind})
@@ -126,9 +127,18 @@ def _resource(code: str) -> DataResource:
 
 
 def fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None:
-    """The record from where the resource is mounted: a table here or the owner's system."""
+    """The record from where the resource is mounted: a table here, a lake dataset (its
+    current version) or the owner's system."""
     if resource.mount_kind == MountKind.TABLE:
         return mounts.lookup(resource.mount_target, key, call.fields)
+    if resource.mount_kind == MountKind.LAKE:
+        try:
+            return lake_query.lookup(resource.mount_target, resource.key_field,
+                                     upstream.valid_key(resource, key), call.fields)
+        except lake_query.Unavailable:
+            raise Refusal(CallResult.UPSTREAM_ERROR, 409,
+                          _("The lake dataset of this resource has no version to read."),
+                          {"resource": resource.code}) from None
     try:
         return upstream.lookup(resource, key, call.fields, call.request_id)
     except upstream.UpstreamError:
@@ -138,6 +148,8 @@ def fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None
 
 
 def subject_of(resource: DataResource, key: str) -> str:
+    """Who the record is about: a person's ID number as its blind index, a credit code
+    upper-cased; a lake dataset and an upstream API say which by the resource's subject kind."""
     if resource.mount_kind == MountKind.TABLE:
         return mounts.subject_index(resource.mount_target, key)
     return upstream.subject_index(resource, upstream.valid_key(resource, key))

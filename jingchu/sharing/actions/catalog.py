@@ -246,6 +246,11 @@ def do_mount_resource(actor: Any, resource: DataResource, *, kind: Any, target: 
     if not resource.fields.filter(name=key).exists():
         raise ActionError("key_field_unknown", _("The lookup key must be one of the resource's "
                                                  "fields."), {"field": "key_field"})
+    if mount_kind == MountKind.LAKE:
+        # Only an active lake dataset looked up by the same key can serve the gateway.
+        from jingchu.lake.query import check_mountable
+
+        check_mountable(mount_target, key)
     subject = _choice(subject_kind or "", SubjectKind, "subject_kind")
     resource.mount_kind, resource.mount_target, resource.key_field = mount_kind, mount_target, key
     resource.subject_kind, resource.mounted_at = subject, timezone.now()

@@ -28,11 +28,11 @@ from jingchu.sharing.models import Consent, DataResource, ExchangeCall
 
 
 def usable_resource(code: str) -> DataResource | None:
-    """A published resource mounted where the platform can read it (a table here or an
-    upstream API), or None."""
+    """A published resource mounted where the platform can read it (a table here, a lake
+    dataset or an upstream API), or None."""
     return (DataResource.objects.select_related("owner")
             .filter(code=code, status=ResourceStatus.PUBLISHED,
-                    mount_kind__in=(MountKind.TABLE, MountKind.API))
+                    mount_kind__in=(MountKind.TABLE, MountKind.LAKE, MountKind.API))
             .first())
 
 
