@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "jingchu.lake",
     "jingchu.sharing",
     "jingchu.ledger",
+    "jingchu.opendata",
 ]
 
 MIDDLEWARE = [
@@ -196,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     "sign-ledger-tree-head": {
         "task": "jingchu.ledger.tasks.sign_tree_head",
         "schedule": 60.0,
+    },
+    # Audits each lake dataset whose last audit is older than its update frequency.
+    "run-due-lake-audits": {
+        "task": "jingchu.lake.tasks_quality.run_due_audits",
+        "schedule": 3600.0,
     },
 }
 
