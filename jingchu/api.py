@@ -21,6 +21,7 @@ from jingchu.identity.api import router as identity_router
 from jingchu.lake.api import router as lake_router
 from jingchu.ledger.api import router as ledger_router
 from jingchu.licenses.api import router as licenses_router
+from jingchu.opendata.api import router as opendata_router
 from jingchu.payments.api import router as payments_router
 from jingchu.reviews.api import router as reviews_router
 from jingchu.seals.api import router as seals_router
@@ -137,3 +138,4 @@ api.add_router("/lake/", lake_router)
 api.add_router("/sharing/", sharing_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/ledger/", ledger_router)
+api.add_router("/opendata/", opendata_router)

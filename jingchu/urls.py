@@ -28,6 +28,10 @@ urlpatterns = [
     path("exchange/", include("jingchu.sharing.exchange_urls", namespace="exchange")),
     path("gateway/", include("jingchu.sharing.gateway_urls", namespace="gateway")),
     path("ledger/", include("jingchu.ledger.urls", namespace="ledger")),
+    path("open/", include("jingchu.opendata.urls", namespace="opendata")),
+    path("api/3/action/", include("jingchu.opendata.ckan_urls")),
+    # ckanapi's RemoteCKAN calls the unversioned /api/action/ that CKAN also serves.
+    path("api/action/", include("jingchu.opendata.ckan_urls")),
     path("oidc/", include("jingchu.identity.oidc_urls", namespace="oauth2_provider")),
     # The OpenID issuer is the site root, so its discovery document is served here, not moved.
     path(
