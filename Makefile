@@ -84,3 +84,15 @@ bench-gateway: $(STAMP)
 .PHONY: bench-ledger
 bench-ledger: $(STAMP)
 	$(BIN)/python bench/ledger.py
+
+# Record linkage of 1M person records (Splink on DuckDB) next to an exact-match GROUP BY; writes
+# bench/RESULTS-linkage.md.
+.PHONY: bench-linkage
+bench-linkage: $(STAMP)
+	$(BIN)/python bench/lake_linkage.py
+
+# Data-quality audit of the population rule set at 1M and 10M rows next to a hand-written DuckDB
+# query and Great Expectations (own venv .venv-bench-ge); writes bench/RESULTS-lake-audit.md.
+.PHONY: bench-lake-audit
+bench-lake-audit: $(STAMP)
+	$(BIN)/python bench/lake_audit.py
