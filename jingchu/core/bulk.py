@@ -11,6 +11,7 @@ them by another unique field, e.g. their uid). Values go through each field's `p
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 from collections.abc import Callable, Sequence
@@ -88,9 +89,17 @@ def forked_pool(workers: int, initializer: Callable[..., None] | None = None,
     one worker is asked for, or this process cannot have children (then work in-process)."""
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    # A child must never finalise the parent's garbage: objects of native libraries (a DuckDB
+    # connection left in a reference cycle, say) crash when destroyed in a child that lacks
+    # their threads. So the parent collects its garbage first, where those threads live, and
+    # freezes the rest out of the children's collections (the gc.freeze recipe for fork).
+    gc.collect()
+    gc.freeze()
     try:
         return multiprocessing.get_context("fork").Pool(
             workers, initializer=_start, initargs=(initializer, initargs))
     except (AssertionError, OSError) as exc:  # a daemonic process; out of processes
         logger.warning("working in-process: no worker pool (%s)", exc)
         return None
+    finally:
+        gc.unfreeze()
