@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingchu.lake.models import Dataset
 from jingchu.opendata.choices import Licence, Topic, UpdateFrequency
@@ -48,7 +49,8 @@ class OpenDatasetForm(forms.Form):
                            help_text=_("Lower-case letters, digits, hyphens and underscores."))
     title = forms.CharField(label=_("Title"), max_length=200)
     notes = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
-    licence = forms.ChoiceField(label=_("Licence"), choices=Licence.choices)
+    licence = forms.ChoiceField(label=pgettext_lazy("open data", "Licence"),
+                                choices=Licence.choices)
     update_frequency = forms.ChoiceField(label=_("Update frequency"),
                                          choices=UpdateFrequency.choices)
     topics = forms.MultipleChoiceField(label=_("Topics"), choices=Topic.choices, required=False,

@@ -57,11 +57,17 @@ def test_language_switch_does_not_redirect_off_site(client):
 
 
 PO_ZH = COMPILED_ZH.with_suffix(".po")
-PO_ENTRY = re.compile(r'^msgid "(.+)"\n(?:msgid_plural "[^\n]*"\n)?msgstr(?:\[0\])? "(.*)"$', re.M)
+PO_ENTRY = re.compile(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"\n(?:msgid_plural "[^\n]*"\n)?'
+                      r'msgstr(?:\[0\])? "(.*)"$', re.M)
+
+
+def po_entries_in_context() -> list[tuple[str, str, str]]:
+    """(context, msgid, msgstr) of every entry; the context is "" for most."""
+    return PO_ENTRY.findall(PO_ZH.read_text(encoding="utf-8"))
 
 
 def po_entries() -> list[tuple[str, str]]:
-    return PO_ENTRY.findall(PO_ZH.read_text(encoding="utf-8"))
+    return [(msgid, msgstr) for _context, msgid, msgstr in po_entries_in_context()]
 
 
 def test_every_message_in_the_catalogue_is_translated():
@@ -78,10 +84,14 @@ def test_compiled_catalogue_matches_the_source():
 
     with COMPILED_ZH.open("rb") as fh:
         compiled = gettext.GNUTranslations(fh)
+
+    def compiled_text(context: str, msgid: str) -> str:
+        text = msgid.replace('\\"', '"')
+        return compiled.pgettext(context, text) if context else compiled.gettext(text)
+
     stale = [
-        msgid for msgid, msgstr in po_entries()
-        if "\\" not in msgid and compiled.gettext(msgid.replace('\\"', '"'))
-        != msgstr.replace('\\"', '"')
+        msgid for context, msgid, msgstr in po_entries_in_context()
+        if "\\" not in msgid and compiled_text(context, msgid) != msgstr.replace('\\"', '"')
     ]
     assert not stale, stale[:20]
 
