@@ -19,7 +19,7 @@ from jingchu.core.errors import ActionError
 from jingchu.lake.choices import AuditTrigger, DatasetStatus
 from jingchu.lake.models import AuditRun, Dataset, DatasetVersion
 
-__all__ = ["audit_after_load", "due_datasets", "run_due_audits"]
+__all__ = ["audit_after_load", "due_datasets", "run_audit", "run_due_audits"]
 log = logging.getLogger(__name__)
 
 PERIODS = {"realtime": dt.timedelta(hours=1), "daily": dt.timedelta(days=1),
@@ -83,3 +83,14 @@ def audit_after_load(version_uid: str) -> str:
     except ActionError as exc:
         return exc.code
     return str(run.status)
+
+
+@shared_task(ignore_result=True)
+def run_audit(run_uid: str) -> str:
+    """Carry out an audit run queued from the page (a run no longer waiting is left alone)."""
+    from jingchu.lake.actions.quality import execute_audit
+
+    run = AuditRun.objects.filter(uid=run_uid).first()
+    if run is None:
+        return "no such run"
+    return str(execute_audit(run).status)

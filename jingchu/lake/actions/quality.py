@@ -203,7 +203,50 @@ def _start(actor: Any, dataset: Dataset, version: DatasetVersion, trigger: str) 
 
 def do_run_audit(actor: Any, dataset: Dataset, *, version: DatasetVersion | None = None,
                  trigger: str = AuditTrigger.MANUAL) -> AuditRun:
-    """Audit a version (default: the current one) with the dataset's enabled rules."""
+    """Audit a version (default: the current one) with the dataset's enabled rules, now."""
+    dataset, version, specs = _prepare(actor, dataset, version)
+    run = _start(actor, dataset, version, trigger)
+    return _audit(actor, run, dataset, version, specs)
+
+
+def do_queue_audit(actor: Any, dataset: Dataset, *,
+                   version: DatasetVersion | None = None) -> AuditRun:
+    """Record a waiting audit run that the `run_audit` task carries out once this commits:
+    the page's way, so that an audit of many rows never holds a request and its page can show
+    the run's progress."""
+    dataset, version, _specs = _prepare(actor, dataset, version)
+    with transaction.atomic():
+        run = AuditRun.objects.create(
+            dataset=dataset, version=version, status=JobStatus.PENDING,
+            trigger=AuditTrigger.MANUAL, threshold=dataset.audit_threshold,
+            created_by=actor if getattr(actor, "pk", None) else None)
+        audit.record("lake.audit.queue", actor, run, {"dataset": dataset.code,
+                                                      "version": version.number})
+        from jingchu.lake.tasks_quality import run_audit
+
+        uid = str(run.uid)
+        transaction.on_commit(lambda: run_audit.delay(uid), robust=True)
+    return run
+
+
+def execute_audit(run: AuditRun) -> AuditRun:
+    """Carry out a waiting run (the task's body). Idempotent: only a waiting run is claimed,
+    in one UPDATE, so two workers never audit it twice."""
+    claimed = AuditRun.objects.filter(pk=run.pk, status=JobStatus.PENDING).update(
+        status=JobStatus.RUNNING, started_at=timezone.now())
+    run = AuditRun.objects.select_related("dataset", "dataset__owner", "dataset__current_version",
+                                          "version", "created_by").get(pk=run.pk)
+    if not claimed:
+        return run
+    dataset, actor = run.dataset, run.created_by
+    specs = [s for s in rule_specs(dataset) if s.enabled]
+    if run.version is None or not specs:
+        return _failed(actor, run, str(_("The dataset has no version or no rules to audit.")))
+    return _audit(actor, run, dataset, run.version, specs)
+
+
+def _prepare(actor: Any, dataset: Dataset,
+             version: DatasetVersion | None) -> tuple[Dataset, DatasetVersion, list[RuleSpec]]:
     _check(permissions.can_run_audit(actor, dataset), actor,
            _("Only the owner's data stewards may start an audit of this dataset."))
     # As stored now: the caller's copy may predate a new rule file, threshold or version.
@@ -214,7 +257,11 @@ def do_run_audit(actor: Any, dataset: Dataset, *, version: DatasetVersion | None
     specs = [s for s in rule_specs(dataset) if s.enabled]
     if not specs:
         raise ActionError("no_rules", _("The dataset has no quality rules."), status=409)
-    run = _start(actor, dataset, version, trigger)
+    return dataset, version, specs
+
+
+def _audit(actor: Any, run: AuditRun, dataset: Dataset, version: DatasetVersion,
+           specs: list[RuleSpec]) -> AuditRun:
     try:
         outcome = audit_parquet(
             storage.absolute(version.path), specs, references=region_references(),

@@ -64,12 +64,14 @@ def test_dataset_quality_page_edits_rules_and_shows_line_errors(world: dict[str,
     assert client_for().get(url).status_code == 302  # to the sign-in page
 
 
-def test_start_audit_and_read_the_run(world: dict[str, Any]) -> None:
+def test_start_audit_and_read_the_run(world: dict[str, Any],
+                                      django_capture_on_commit_callbacks: Any) -> None:
     dataset, users = world["dataset"], world["users"]
     start = f"/lake/datasets/{dataset.uid}/quality/audit"
     assert client_for(users["outsider"]).post(start).status_code == 403
     assert client_for(users["rst"]).post(start).status_code == 403
-    response = client_for(users["gat"]).post(start)
+    with django_capture_on_commit_callbacks(execute=True):  # the queued task runs at commit
+        response = client_for(users["gat"]).post(start)
     run = AuditRun.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/lake/audits/{run.uid}/"
     page = client_for(users["outsider"]).get(response["Location"])
@@ -142,3 +144,26 @@ def test_api_rules_audits_and_rectifications(world: dict[str, Any]) -> None:
     assert citizen.get(f"{API}/datasets/{dataset.uid}/rules").status_code == 403
     assert citizen.get(f"{API}/audits/{run['uid']}").status_code == 403
     assert gat.get(f"{API}/audits/not-a-uid").status_code == 404
+
+
+def test_an_audit_started_on_the_page_waits_for_its_task_and_the_page_follows_it(
+        world: dict[str, Any], django_capture_on_commit_callbacks: Any) -> None:
+    dataset, users = world["dataset"], world["users"]
+    steward = client_for(users["gat"])
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = steward.post(f"/lake/datasets/{dataset.uid}/quality/audit")
+    run = AuditRun.objects.get()
+    assert response.status_code == 302 and run.status == "pending" and len(queued) == 1
+    page = steward.get(f"/lake/audits/{run.uid}/").content.decode()
+    status_url = f"/lake/audits/{run.uid}/status"
+    assert "<progress" in page and f'hx-get="{status_url}"' in page
+    waiting = steward.get(status_url, HTTP_HX_REQUEST="true")
+    assert "<progress" in waiting.content.decode() and "HX-Refresh" not in waiting
+    assert client_for(users["citizen"]).get(status_url).status_code == 403
+    queued[0]()  # the task: claims the waiting run and audits it
+    run.refresh_from_db()
+    assert run.status == "succeeded" and run.results.count() == 3
+    done = steward.get(status_url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true" and "<progress" not in done.content.decode()
+    # A second delivery of the task finds nothing waiting and writes nothing.
+    assert actions.execute_audit(run).status == "succeeded" and run.results.count() == 3

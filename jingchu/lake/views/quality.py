@@ -19,7 +19,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jingchu.core.errors import ActionError
 from jingchu.core.models import Organization
@@ -31,6 +32,8 @@ from jingchu.lake.quality.engine import to_spark
 from jingchu.lake.quality.library import CHECKS
 from jingchu.lake.quality.queries import rectifications_for
 from jingchu.lake.quality.spec import AuditError
+
+LIVE = (JobStatus.PENDING, JobStatus.RUNNING)
 
 PAGE_SIZE = 20
 TREND_RUNS = 30
@@ -130,22 +133,42 @@ def audit_start(request: HttpRequest, uid: UUID) -> HttpResponse:
     dataset = _dataset(request, uid)
     permissions.require(permissions.can_run_audit(request.user, dataset))
     try:
-        run = actions.do_run_audit(request.user, dataset)
+        run = actions.do_queue_audit(request.user, dataset)
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("lake:dataset_audits", uid=dataset.uid)
+    run.refresh_from_db()  # carried out already where tasks run in-process
     if run.status == JobStatus.FAILED:
         messages.error(request, _("The audit failed: %(error)s") % {"error": run.error})
     return redirect("lake:audit_run", uid=run.uid)
 
 
-@login_required
-def audit_run(request: HttpRequest, uid: UUID) -> HttpResponse:
+def _run_for(request: HttpRequest, uid: UUID) -> AuditRun:
     run = AuditRun.objects.select_related("dataset", "dataset__owner", "version",
                                           "created_by").filter(uid=uid).first()
     if run is None:
         raise Http404
     permissions.require(permissions.can_view_dataset(request.user, run.dataset))
+    return run
+
+
+@login_required
+@never_cache
+@require_GET
+def audit_run_status(request: HttpRequest, uid: UUID) -> HttpResponse:
+    """The status element alone, polled while the run waits or works; once it has ended, HTMX
+    is told to reload the page, which then shows the results."""
+    run = _run_for(request, uid)
+    response = render(request, "lake/quality/_status.html",
+                      {"run": run, "live": run.status in LIVE})
+    if run.status not in LIVE and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+def audit_run(request: HttpRequest, uid: UUID) -> HttpResponse:
+    run = _run_for(request, uid)
     spark = ""
     if run.sql:
         try:
@@ -157,7 +180,7 @@ def audit_run(request: HttpRequest, uid: UUID) -> HttpResponse:
         r.rate = (100.0 * r.failed / r.checked) if r.checked else 0.0  # type: ignore[attr-defined]
         r.columns = list(r.sample[0]) if r.sample else []  # type: ignore[attr-defined]
     return render(request, "lake/quality/run.html", {
-        "run": run, "results": results, "spark": spark,
+        "run": run, "results": results, "spark": spark, "live": run.status in LIVE,
         "scores": [(label, run.scores.get(value)) for value, label in Dimension.choices
                    if value in (run.scores or {})],
         "rectification": QualityRectification.objects.filter(run=run).first()})
@@ -199,6 +222,7 @@ def rectification_resolve(request: HttpRequest, uid: UUID) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("audits/", audits, name="audits"),
     path("audits/<uuid:uid>/", audit_run, name="audit_run"),
+    path("audits/<uuid:uid>/status", audit_run_status, name="audit_run_status"),
     path("datasets/<uuid:uid>/quality/", dataset_audits, name="dataset_audits"),
     path("datasets/<uuid:uid>/quality/audit", audit_start, name="audit_start"),
     path("rectifications/", rectifications, name="rectifications"),
