@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 PERIODS = {"realtime": dt.timedelta(hours=1), "daily": dt.timedelta(days=1),
            "weekly": dt.timedelta(days=7), "monthly": dt.timedelta(days=30),
            "quarterly": dt.timedelta(days=91), "yearly": dt.timedelta(days=365)}
+# A run still waiting or running after this long lost its process; the schedule fails it and
+# audits the dataset again.
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 def is_due(dataset: Dataset, now: dt.datetime) -> bool:
@@ -53,13 +56,15 @@ def due_datasets(now: dt.datetime | None = None) -> list[Dataset]:
 def run_due_audits() -> int:
     """Audit every dataset that is due; answers how many audits ran (failed ones included:
     the run records its error and the next period tries again)."""
-    from jingchu.lake.actions.quality import do_run_audit
+    from jingchu.lake.actions.quality import do_fail_stale_runs, do_run_scheduled_audit
 
+    now = timezone.now()
+    do_fail_stale_runs(STALE_AFTER)
     count = 0
-    for dataset in due_datasets():
+    for dataset in due_datasets(now):
         try:
-            do_run_audit(None, dataset, trigger=AuditTrigger.SCHEDULE)
-            count += 1
+            if do_run_scheduled_audit(dataset, lambda d: is_due(d, now)) is not None:
+                count += 1
         except ActionError as exc:  # no rules or no version any more: nothing to audit
             log.info("audit of %s skipped: %s", dataset.code, exc.message)
     return count

@@ -12,7 +12,9 @@ version, SQL the engine refuses) ends as a failed AuditRun carrying the error.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -207,6 +209,32 @@ def do_run_audit(actor: Any, dataset: Dataset, *, version: DatasetVersion | None
     dataset, version, specs = _prepare(actor, dataset, version)
     run = _start(actor, dataset, version, trigger)
     return _audit(actor, run, dataset, version, specs)
+
+
+def do_run_scheduled_audit(dataset: Dataset,
+                           still_due: Callable[[Dataset], bool]) -> AuditRun | None:
+    """The schedule's audit of a dataset, as the platform. Two beat workers may pick the same
+    dataset: the run is claimed under a row lock on the dataset (skipped if another worker holds
+    it) after checking again that it is still due, so it is audited once."""
+    dataset, version, specs = _prepare(None, dataset, None)
+    with transaction.atomic():
+        locked = (Dataset.objects.select_for_update(skip_locked=True)
+                  .filter(pk=dataset.pk).first())
+        if locked is None or not still_due(locked):
+            return None
+        run = _start(None, dataset, version, AuditTrigger.SCHEDULE)
+    return _audit(None, run, dataset, version, specs)
+
+
+def do_fail_stale_runs(older_than: dt.timedelta) -> int:
+    """Mark as failed the runs still waiting or running after `older_than`: their process died
+    (a restart, an out-of-memory kill), and the schedule should try again."""
+    cutoff = timezone.now() - older_than
+    stale = list(AuditRun.objects.filter(status__in=(JobStatus.PENDING, JobStatus.RUNNING),
+                                         started_at__lt=cutoff).select_related("dataset"))
+    for run in stale:
+        _failed(None, run, str(_("The audit was interrupted before it finished.")))
+    return len(stale)
 
 
 def do_queue_audit(actor: Any, dataset: Dataset, *,

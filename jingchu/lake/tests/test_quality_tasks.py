@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from jingchu.core.models import AuditEvent
 from jingchu.lake.actions import quality as actions
 from jingchu.lake.choices import AuditTrigger, DatasetStatus
 from jingchu.lake.models import AuditRun, Dataset
@@ -75,3 +76,33 @@ def test_audit_after_load_runs_once(lake_world: dict[str, Any], put_dataset: Any
     bare = make(put_dataset, lake_world["orgs"]["hb-gat"], "hb-gat/bare", "daily", rules=False)
     assert bare.current_version is not None
     assert audit_after_load(str(bare.current_version.uid)) == "no rules"
+
+
+def test_a_run_that_lost_its_process_is_failed_and_the_schedule_audits_again(
+        lake_world: dict[str, Any], put_dataset: Any) -> None:
+    dataset = make(put_dataset, lake_world["orgs"]["hb-gat"], "hb-gat/stale", "daily")
+    stale = AuditRun.objects.create(dataset=dataset, version=dataset.current_version,
+                                    status="running", trigger="schedule")
+    AuditRun.objects.filter(pk=stale.pk).update(
+        started_at=timezone.now() - dt.timedelta(hours=7))
+    # The stale run counts as this version's audit, so the dataset is not due yet ...
+    assert run_due_audits() == 0
+    stale.refresh_from_db()
+    # ... but the schedule failed it (audited), and the next period audits the version again.
+    assert stale.status == "failed" and "interrupted" in stale.error.lower()
+    assert AuditEvent.objects.filter(action="lake.audit.fail", object_id=str(stale.uid)).exists()
+    fresh = AuditRun.objects.create(dataset=dataset, version=dataset.current_version,
+                                    status="running", trigger="schedule")
+    assert run_due_audits() == 0 and AuditRun.objects.get(pk=fresh.pk).status == "running"
+
+
+def test_a_dataset_no_longer_due_when_claimed_is_left_alone(lake_world: dict[str, Any],
+                                                           put_dataset: Any) -> None:
+    from jingchu.lake.actions.quality import do_run_scheduled_audit
+
+    dataset = make(put_dataset, lake_world["orgs"]["hb-gat"], "hb-gat/claimed", "daily")
+    # Another worker audited it between the listing and the claim.
+    assert do_run_scheduled_audit(dataset, lambda d: False) is None
+    assert not AuditRun.objects.filter(dataset=dataset).exists()
+    run = do_run_scheduled_audit(dataset, lambda d: True)
+    assert run is not None and run.status == "succeeded" and run.trigger == "schedule"
