@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from jingchu.core.models import AuditEvent
 from jingchu.lake.actions import quality as actions
@@ -89,7 +90,8 @@ def test_a_run_that_lost_its_process_is_failed_and_the_schedule_audits_again(
     assert run_due_audits() == 0
     stale.refresh_from_db()
     # ... but the schedule failed it (audited), and the next period audits the version again.
-    assert stale.status == "failed" and "interrupted" in stale.error.lower()
+    assert stale.status == "failed"
+    assert stale.error == gettext("The audit was interrupted before it finished.")
     assert AuditEvent.objects.filter(action="lake.audit.fail", object_id=str(stale.uid)).exists()
     fresh = AuditRun.objects.create(dataset=dataset, version=dataset.current_version,
                                     status="running", trigger="schedule")
