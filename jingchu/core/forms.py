@@ -29,3 +29,11 @@ class AuditFilterForm(forms.Form):
         if start and end and start > end:
             raise forms.ValidationError(_("The start date is after the end date."))
         return data
+
+
+def add_action_error(form: forms.Form, exc: Any, aliases: dict[str, str] | None = None) -> None:
+    """Show an action's refusal (core.errors.ActionError) on the form: on the field its details
+    name (through `aliases` when the form calls it otherwise), else on the form as a whole."""
+    field = str(exc.details.get("field", ""))
+    field = (aliases or {}).get(field, field)
+    form.add_error(field if field in form.fields else None, exc.message)

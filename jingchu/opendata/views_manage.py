@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jingchu.core.errors import ActionError
+from jingchu.core.forms import add_action_error
 from jingchu.lake.models import Dataset
 from jingchu.opendata import actions, permissions, queries, validation
 from jingchu.opendata.choices import OpenStatus
@@ -59,9 +60,7 @@ def _columns(source: Dataset) -> list[dict[str, Any]]:
 
 
 def _form_error(form: OpenDatasetForm, exc: ActionError) -> None:
-    field = str(exc.details.get("field", ""))
-    field = "fields_text" if field == "fields" else field
-    form.add_error(field if field in form.fields else None, exc.message)
+    add_action_error(form, exc, {"fields": "fields_text"})
 
 
 def _initial(source: Dataset) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jingchu.core.choices import UpdateFrequency
 from jingchu.core.errors import ActionError
+from jingchu.core.forms import add_action_error
 from jingchu.core.models import Organization
 from jingchu.identity.permissions import is_province_steward
 from jingchu.lake import links, permissions, query, storage
@@ -97,11 +98,6 @@ class LoadForm(forms.Form):
         ("auto", _lazy("Detect")), ("utf-8", "UTF-8"), ("gbk", "GBK / GB18030")])
     sheet = forms.CharField(label=_lazy("Sheet of a workbook"), required=False, max_length=100,
                             help_text=_lazy("Empty: the first sheet."))
-
-
-def _error(form: forms.Form, exc: ActionError) -> None:
-    field = str(exc.details.get("field", ""))
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _owners(request: HttpRequest) -> QuerySet[Organization]:
@@ -195,7 +191,7 @@ def dataset_new(request: HttpRequest) -> HttpResponse:
                 dataset = actions.do_register_dataset(
                     request.user, owner, form.action_data() | {"code": form.cleaned_data["code"]})
             except ActionError as exc:
-                _error(form, exc)
+                add_action_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("Dataset registered."))
@@ -218,7 +214,7 @@ def dataset_edit(request: HttpRequest, uid: UUID) -> HttpResponse:
             try:
                 actions.do_update_dataset(request.user, dataset, form.action_data())
             except ActionError as exc:
-                _error(form, exc)
+                add_action_error(form, exc)
                 status = exc.status
             else:
                 messages.success(request, _("Dataset updated."))
@@ -265,7 +261,7 @@ def dataset_load(request: HttpRequest, uid: UUID) -> HttpResponse:
             try:
                 job = _start(request, dataset, form)
             except ActionError as exc:
-                _error(form, exc)
+                add_action_error(form, exc)
                 status = exc.status
             else:
                 return redirect("lake:load_job", uid=job.uid)

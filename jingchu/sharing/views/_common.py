@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from jingchu.core.errors import ActionError
+from jingchu.core.forms import add_action_error
 from jingchu.core.models import Organization
 from jingchu.sharing import permissions
 
@@ -42,5 +43,4 @@ def manageable_orgs(request: HttpRequest) -> QuerySet[Organization]:
 
 
 def form_error(form: Any, exc: ActionError) -> None:
-    field = str(exc.details.get("field", ""))
-    form.add_error(field if field in form.fields else None, exc.message)
+    add_action_error(form, exc)
