@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
+from jingchu.hotline.api import router as hotline_router
 from jingchu.identity.api import router as identity_router
 from jingchu.lake.api import router as lake_router
 from jingchu.ledger.api import router as ledger_router
@@ -139,3 +140,4 @@ api.add_router("/sharing/", sharing_router)
 api.add_router("/exchange/", exchange_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/opendata/", opendata_router)
+api.add_router("/hotline/", hotline_router)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "jingchu.sharing",
     "jingchu.ledger",
     "jingchu.opendata",
+    "jingchu.hotline",
 ]
 
 MIDDLEWARE = [

@@ -29,6 +29,8 @@ urlpatterns = [
     path("gateway/", include("jingchu.sharing.gateway_urls", namespace="gateway")),
     path("ledger/", include("jingchu.ledger.urls", namespace="ledger")),
     path("open/", include("jingchu.opendata.urls", namespace="opendata")),
+    path("hotline/", include("jingchu.hotline.urls", namespace="hotline")),
+    path("open311/v2/", include("jingchu.hotline.open311.urls", namespace="open311")),
     path("api/3/action/", include("jingchu.opendata.ckan_urls")),
     # ckanapi's RemoteCKAN calls the unversioned /api/action/ that CKAN also serves.
     path("api/action/", include("jingchu.opendata.ckan_urls")),

@@ -1,0 +1,1 @@
+"""Every state change of the hotline; each is one transaction that writes an AuditEvent."""
