@@ -91,6 +91,12 @@ bench-ledger: $(STAMP)
 bench-linkage: $(STAMP)
 	$(BIN)/python bench/lake_linkage.py
 
+# 12345 category classifier: held-out and 5-fold quality, train time and suggestions/s next to a
+# keyword-matching baseline; writes bench/RESULTS-hotline-classifier.md.
+.PHONY: bench-hotline-classifier
+bench-hotline-classifier: $(STAMP)
+	$(BIN)/python bench/hotline_classifier.py
+
 # Data-quality audit of the population rule set at 1M and 10M rows next to a hand-written DuckDB
 # query and Great Expectations (own venv .venv-bench-ge); writes bench/RESULTS-lake-audit.md.
 .PHONY: bench-lake-audit

@@ -124,6 +124,8 @@ OPTIONS: list[Option] = [
     Option("JINGCHU_LAKE_DIR", str, "",
            "Directory of the data lake's Parquet files; empty means JINGCHU_VAR_DIR/lake."),
     Option("JINGCHU_LAKE_THREADS", int, "2", "Threads DuckDB uses for one lake query or audit."),
+    Option("JINGCHU_HOTLINE_RETRAIN_SECONDS", int, "300",
+           "Operators' corrections retrain the 12345 classifier at most this often (seconds)."),
     Option("JINGCHU_LAKE_MEMORY_LIMIT", str, "",
            "DuckDB memory limit per lake query (e.g. 4GB); empty means DuckDB's default."),
     Option("JINGCHU_DEMO_PERSONS", int, "1000000",

@@ -132,6 +132,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 LAKE_DIR = config.get("JINGCHU_LAKE_DIR") or str(VAR_DIR / "lake")
 LAKE_THREADS: int = config.get("JINGCHU_LAKE_THREADS")
+# A correction by a 12345 operator retrains the classifier, at most once in this many seconds.
+HOTLINE_RETRAIN_SECONDS: int = config.get("JINGCHU_HOTLINE_RETRAIN_SECONDS")
 LAKE_MEMORY_LIMIT: str = config.get("JINGCHU_LAKE_MEMORY_LIMIT")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 # WhiteNoise serves files straight from the finders when collectstatic has not run (the demo).
@@ -203,6 +205,11 @@ CELERY_BEAT_SCHEDULE = {
     "run-due-lake-audits": {
         "task": "jingchu.lake.tasks_quality.run_due_audits",
         "schedule": 3600.0,
+    },
+    # 督办: supervise 12345 tickets past their sign-for or reply deadline, escalating daily.
+    "scan-overdue-hotline-tickets": {
+        "task": "jingchu.hotline.tasks.scan_overdue_tickets",
+        "schedule": 900.0,
     },
 }
 
