@@ -9,14 +9,14 @@ starting with `cases/`, so they agree with the model's `upload_to`.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO, Protocol
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from jingchu.core.files import PrefixedDiskStorage
 
 PREFIX = "cases/"
 
@@ -39,34 +39,10 @@ class CaseFileStorage(Protocol):
         ...
 
 
-class LocalDiskStorage:
-    """Files on the local disk under MEDIA_ROOT/cases/, through Django's FileSystemStorage.
+class LocalDiskStorage(PrefixedDiskStorage):
+    """Files on the local disk under MEDIA_ROOT/cases/ (jingchu.core.files)."""
 
-    `base_url=None` on purpose: these files have no URL; a permission-checked view streams them.
-    MEDIA_ROOT is read when the backend is made, so tests may point it at a temporary folder.
-    """
-
-    def __init__(self) -> None:
-        self._fs = FileSystemStorage(location=Path(settings.MEDIA_ROOT), base_url=None)
-
-    @staticmethod
-    def _checked(key: str) -> str:
-        if not key.startswith(PREFIX) or ".." in Path(key).parts:
-            raise ValueError(f"not a case file key: {key!r}")
-        return key
-
-    def save(self, name: str, content: File) -> str:
-        return self._fs.save(self._checked(name), content)
-
-    def open(self, key: str) -> IO[bytes]:
-        handle: IO[bytes] = self._fs.open(self._checked(key), "rb")
-        return handle
-
-    def delete(self, key: str) -> None:
-        self._fs.delete(self._checked(key))
-
-    def exists(self, key: str) -> bool:
-        return bool(self._fs.exists(self._checked(key)))
+    prefix = PREFIX
 
 
 def backend() -> CaseFileStorage:

@@ -7,4 +7,10 @@ class HotlineConfig(AppConfig):
     label = "hotline"
     verbose_name = _("12345 hotline")
     demo_module = "jingchu.hotline.demo"
-    nav: list[tuple[object, str, str]] = []
+    nav: list[tuple[object, str, str]] = [
+        (_("12345 hotline"), "hotline:portal", "can_file_online"),
+        (_("My 12345 requests"), "hotline:mine", "can_list_own_tickets"),
+        (_("Hotline desk"), "hotline:desk", "can_use_operator_desk"),
+        (_("12345 tickets to handle"), "hotline:queue", "can_use_department_queue"),
+        (_("Hotline statistics"), "hotline:stats", "can_view_stats"),
+    ]

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TicketKind(models.TextChoices):
@@ -55,16 +56,19 @@ class RatingChannel(models.TextChoices):
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting for decision")
-    APPROVED = "approved", _("Approved")
-    REFUSED = "refused", _("Refused")
+    PENDING = "pending", pgettext_lazy("extension", "Waiting for decision")
+    APPROVED = "approved", pgettext_lazy("extension", "Approved")
+    REFUSED = "refused", pgettext_lazy("extension", "Refused")
+    # Still pending when the ticket was returned or replied: nobody decided it.
+    CANCELLED = "cancelled", pgettext_lazy("extension", "Cancelled")
 
 
 class SupervisionLevel(models.IntegerChoices):
     """督办: each level tells more people; the scan raises it while a ticket stays late."""
 
     NOTICE = 1, _("Supervision notice")  # to the handling department
-    ESCALATED = 2, _("Escalated")  # to the department's approvers and the centre's supervisors
+    # to the department's approvers and the centre's supervisors
+    ESCALATED = 2, pgettext_lazy("supervision", "Escalated")
     HIGHER = 3, _("Escalated to the higher level")  # to the parent organization
 
 

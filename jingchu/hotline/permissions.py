@@ -176,3 +176,16 @@ def can_see_caller(user: Any, ticket: Any) -> bool:
 def can_see_caller_phone(user: Any, ticket: Any) -> bool:
     """The full phone number: the centre and the caller; departments see it masked."""
     return is_operator_of(user, ticket) or is_caller(user, ticket)
+
+
+# --- Open311 ------------------------------------------------------------------------------
+
+
+def can_read_open311(user: Any) -> bool:
+    """GeoReport v2 reads (services, requests, tokens) are public by the standard; reports
+    (举报) and callers' identities are never published (jingchu.hotline.open311)."""
+    return True
+
+
+def can_manage_open311_keys(user: Any, centre: Any) -> bool:
+    return _superuser(user) or centre.pk in supervised_centre_ids(user)

@@ -8,9 +8,7 @@ committed, so a rollback never leaves a row without its file nor a file without 
 
 from __future__ import annotations
 
-import hashlib
 import uuid
-from pathlib import PurePath
 from typing import IO, Any
 
 from django.conf import settings
@@ -22,19 +20,12 @@ from django.utils.translation import gettext as _
 from jingchu.cases import material_sources, permissions, storage
 from jingchu.cases.actions.drafts import require_editable
 from jingchu.cases.models import Case, CaseMaterial
-from jingchu.core import audit
+from jingchu.core import audit, files
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.services.choices import MaterialSource
 from jingchu.services.models import MaterialRequirement
 
-# (magic bytes, canonical extension, extensions accepted for it, content type)
-FORMATS = [
-    (b"%PDF-", "pdf", {"pdf"}, "application/pdf"),
-    (b"\xff\xd8\xff", "jpg", {"jpg", "jpeg"}, "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "png", {"png"}, "image/png"),
-]
 MAX_FILES_PER_REQUIREMENT = 10
-MAX_NAME = 200
 
 
 def max_bytes() -> int:
@@ -45,34 +36,6 @@ def _refuse(code: str, message: str) -> ActionError:
     return ActionError(code, message, {"field": "file"})
 
 
-def sniff(head: bytes, filename: str) -> tuple[str, str]:
-    """(extension, content type) of a permitted file, or refuse it."""
-    extension = PurePath(filename).suffix.lower().lstrip(".")
-    for magic, canonical, extensions, content_type in FORMATS:
-        if head.startswith(magic):
-            if extension not in extensions:
-                raise _refuse("file_extension_mismatch",
-                              _("The file name does not match its content."))
-            return canonical, content_type
-    raise _refuse("file_type", _("Only PDF, JPEG and PNG files are accepted."))
-
-
-def _read_head(uploaded: UploadedFile) -> bytes:
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    return head
-
-
-def _digest(uploaded: UploadedFile) -> str:
-    sha = hashlib.sha256()
-    uploaded.seek(0)
-    for chunk in uploaded.chunks():
-        sha.update(chunk)
-    uploaded.seek(0)
-    return sha.hexdigest()
-
-
 def _check_file(uploaded: Any) -> tuple[str, str]:
     if not isinstance(uploaded, UploadedFile):
         raise _refuse("file_required", _("Please choose a file."))
@@ -81,7 +44,7 @@ def _check_file(uploaded: Any) -> tuple[str, str]:
     if uploaded.size > max_bytes():
         raise _refuse("file_too_large", _("The file is larger than %(mb)d MB.")
                       % {"mb": max_bytes() // (1024 * 1024)})
-    return sniff(_read_head(uploaded), uploaded.name or "")
+    return files.sniff(files.read_head(uploaded), uploaded.name or "")
 
 
 def _check_requirement(case: Case, requirement: MaterialRequirement) -> None:
@@ -131,13 +94,6 @@ def do_use_held_material(actor: Any, case: Case, requirement: MaterialRequiremen
     return material
 
 
-def _display_name(raw: str) -> str:
-    # Only the last path part, without control characters; shown back and sent as the name.
-    name = PurePath(raw.replace("\\", "/")).name
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')
-    return name[-MAX_NAME:] or "file"
-
-
 @transaction.atomic
 def do_attach_material(actor: Any, case: Case, requirement: MaterialRequirement,
                        uploaded_file: Any) -> CaseMaterial:
@@ -154,8 +110,8 @@ def do_attach_material(actor: Any, case: Case, requirement: MaterialRequirement,
         with transaction.atomic():
             material = CaseMaterial.objects.create(
                 uid=material_uid, case=case, requirement=requirement, file=key,
-                filename=_display_name(uploaded_file.name or ""), content_type=content_type,
-                size=uploaded_file.size, sha256=_digest(uploaded_file),
+                filename=files.display_name(uploaded_file.name or ""), content_type=content_type,
+                size=uploaded_file.size, sha256=files.digest(uploaded_file),
                 source=MaterialSource.UPLOAD,
             )
             audit.record("cases.material.attach", actor, case, {

@@ -96,7 +96,8 @@ def do_set_route(actor: Any, *, category: Category | None, region: Region | None
                           {"field": "organization"})
     # Locks the cell (or, for the all-blank default, every all-blank row) so two supervisors
     # saving the same cell at once leave one rule.
-    existing = RoutingRule.objects.select_for_update().filter(category=category, region=region)
+    existing = RoutingRule.objects.select_for_update().filter(
+        category=category, region=region).order_by("pk")
     rule = existing.first()
     if rule is None:
         rule = RoutingRule.objects.create(category=category, region=region,

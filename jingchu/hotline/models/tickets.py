@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jingchu.core.fields import EncryptedTextField
 from jingchu.core.models import Organization, Region
@@ -30,7 +31,7 @@ from jingchu.identity.models import Person
 class TicketNumberCounter(models.Model):
     """The last serial handed out for one prefix (region + day); see jingchu.hotline.numbering."""
 
-    prefix = models.CharField(max_length=20, unique=True)
+    prefix = models.CharField(max_length=30, unique=True)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -55,7 +56,8 @@ class Ticket(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     number = models.CharField(_("ticket number"), max_length=30, unique=True)
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="tickets")
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(pgettext_lazy("ticket", "channel"), max_length=10,
+                               choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=TicketKind.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices,
                                default=Urgency.NORMAL)
@@ -226,6 +228,9 @@ class Supervision(models.Model):
     reason = models.CharField(_("reason"), max_length=20, choices=SupervisionReason.choices)
     note = models.TextField(_("note"), blank=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # The ticket's dispatched_at when it was supervised: a re-dispatch or a reopen starts a new
+    # round, whose lateness is supervised from level 1 again.
+    round_start = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+")
@@ -233,7 +238,7 @@ class Supervision(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["ticket", "organization", "level", "reason"],
+            models.UniqueConstraint(fields=["ticket", "round_start", "level", "reason"],
                                     condition=~models.Q(reason=SupervisionReason.MANUAL),
                                     name="hotline_auto_supervision_once"),
         ]

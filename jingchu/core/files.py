@@ -1,0 +1,95 @@
+"""Uploaded files the apps keep: what may be uploaded, and a local-disk store below MEDIA_ROOT.
+
+Only PDF, JPEG and PNG are accepted, recognised by their first bytes (an extension alone proves
+nothing). Files have no URL: a permission-checked view of the owning app streams them. Each app
+keeps its files under its own key prefix (`cases/`, `hotline/`) through a `PrefixedDiskStorage`,
+and may name another backend class in a setting of its own (an object store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePath
+from typing import IO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage
+from django.utils.translation import gettext as _
+
+from jingchu.core.errors import ActionError
+
+# (magic bytes, canonical extension, extensions accepted for it, content type)
+FORMATS = [
+    (b"%PDF-", "pdf", {"pdf"}, "application/pdf"),
+    (b"\xff\xd8\xff", "jpg", {"jpg", "jpeg"}, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png", {"png"}, "image/png"),
+]
+MAX_NAME = 200
+
+
+def sniff(head: bytes, filename: str, *, field: str = "file") -> tuple[str, str]:
+    """(extension, content type) of a permitted file, or refuse it (naming `field`)."""
+    extension = PurePath(filename).suffix.lower().lstrip(".")
+    for magic, canonical, extensions, content_type in FORMATS:
+        if head.startswith(magic):
+            if extension not in extensions:
+                raise ActionError("file_extension_mismatch",
+                                  _("The file name does not match its content."),
+                                  {"field": field})
+            return canonical, content_type
+    raise ActionError("file_type", _("Only PDF, JPEG and PNG files are accepted."),
+                      {"field": field})
+
+
+def read_head(upload: File) -> bytes:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return bytes(head)
+
+
+def digest(upload: File) -> str:
+    """SHA-256 of the whole upload, hex; the file is left at its start."""
+    sha = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
+def display_name(raw: str) -> str:
+    """Only the last path part, without control characters: shown back and sent as the name."""
+    name = PurePath(raw.replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>')
+    return name[-MAX_NAME:] or "file"
+
+
+class PrefixedDiskStorage:
+    """Files on the local disk under MEDIA_ROOT/<prefix>, through Django's FileSystemStorage,
+    refusing keys outside the prefix. `base_url=None` on purpose: these files have no URL.
+    MEDIA_ROOT is read when the backend is made, so tests may point it at a temporary folder."""
+
+    prefix = ""
+
+    def __init__(self) -> None:
+        self._fs = FileSystemStorage(location=Path(settings.MEDIA_ROOT), base_url=None)
+
+    def _checked(self, key: str) -> str:
+        if not self.prefix or not key.startswith(self.prefix) or ".." in Path(key).parts:
+            raise ValueError(f"not a {self.prefix!r} file key: {key!r}")
+        return key
+
+    def save(self, name: str, content: File) -> str:
+        return self._fs.save(self._checked(name), content)
+
+    def open(self, key: str) -> IO[bytes]:
+        handle: IO[bytes] = self._fs.open(self._checked(key), "rb")
+        return handle
+
+    def delete(self, key: str) -> None:
+        self._fs.delete(self._checked(key))
+
+    def exists(self, key: str) -> bool:
+        return bool(self._fs.exists(self._checked(key)))
