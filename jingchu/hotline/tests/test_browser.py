@@ -18,6 +18,7 @@ from typing import Any
 
 import pyotp
 import pytest
+from django.db import connection
 
 from jingchu.cases.tests.conftest import PASSWORD
 from jingchu.hotline.tests.conftest import CITIZEN_PHONE
@@ -114,13 +115,24 @@ def test_phone_complaint_dispatched_replied_and_rated(browser, live_server, hotl
             _read_and_rate(actors.tab("citizen"), live_server.url, number)
     finally:
         actors.close()
+    try:
+        _check_closed(number, hotline_world)
+    finally:
+        # After Playwright's sync API has run, this body reads the database through its own
+        # connection object, not the fixtures' (Django keeps connections per context, and
+        # Playwright switches contexts); close it, or PostgreSQL keeps the session open and the
+        # test database cannot be dropped at the end.
+        connection.close()
+
+
+def _check_closed(number: str, world: dict[str, Any]) -> None:
     from jingchu.hotline.models import Ticket
 
     ticket = Ticket.objects.get(number=number)
     assert ticket.status == "closed" and ticket.satisfaction == "satisfied"
     assert ticket.channel == "phone" and ticket.rating_channel == "self"
-    assert ticket.organization == hotline_world["orgs"]["wh-scjg"]
-    assert ticket.person == hotline_world["users"]["citizen"].person
+    assert ticket.organization == world["orgs"]["wh-scjg"]
+    assert ticket.person == world["users"]["citizen"].person
 
 
 def _take_the_call(page: Any, base: str, world: dict[str, Any]) -> str:
