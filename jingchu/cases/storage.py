@@ -9,34 +9,11 @@ starting with `cases/`, so they agree with the model's `upload_to`.
 
 from __future__ import annotations
 
-from typing import IO, Protocol
-
-from django.conf import settings
-from django.core.files import File
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from jingchu.core.files import PrefixedDiskStorage
+from jingchu.core.files import FileStore, PrefixedDiskStorage, store
 
 PREFIX = "cases/"
-
-
-class CaseFileStorage(Protocol):
-    """What the case actions need of a file store."""
-
-    def save(self, name: str, content: File) -> str:
-        """Store `content` under a key derived from `name`; answer the key actually used."""
-        ...
-
-    def open(self, key: str) -> IO[bytes]:
-        ...
-
-    def delete(self, key: str) -> None:
-        """Remove the file; a key that is already gone is not an error."""
-        ...
-
-    def exists(self, key: str) -> bool:
-        ...
 
 
 class LocalDiskStorage(PrefixedDiskStorage):
@@ -45,12 +22,8 @@ class LocalDiskStorage(PrefixedDiskStorage):
     prefix = PREFIX
 
 
-def backend() -> CaseFileStorage:
-    dotted = getattr(settings, "CASES_FILE_STORAGE", "")
-    if dotted:
-        storage: CaseFileStorage = import_string(dotted)()
-        return storage
-    return LocalDiskStorage()
+def backend() -> FileStore:
+    return store("CASES_FILE_STORAGE", LocalDiskStorage)
 
 
 def new_key(case_uid: str, material_uid: str, extension: str) -> str:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path, PurePath
-from typing import IO
+from typing import IO, Protocol
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from jingchu.core.errors import ActionError
@@ -93,3 +94,31 @@ class PrefixedDiskStorage:
 
     def exists(self, key: str) -> bool:
         return bool(self._fs.exists(self._checked(key)))
+
+
+class FileStore(Protocol):
+    """What an app's actions need of a file store."""
+
+    def save(self, name: str, content: File) -> str:
+        """Store `content` under a key derived from `name`; answer the key actually used."""
+        ...
+
+    def open(self, key: str) -> IO[bytes]:
+        ...
+
+    def delete(self, key: str) -> None:
+        """Remove the file; a key that is already gone is not an error."""
+        ...
+
+    def exists(self, key: str) -> bool:
+        ...
+
+
+def store(setting: str, default: type[PrefixedDiskStorage]) -> FileStore:
+    """The backend the Django setting `setting` names (a dotted class path taking no
+    arguments, e.g. an object store), else the app's local-disk store `default`."""
+    dotted = getattr(settings, setting, "")
+    if dotted:
+        backend: FileStore = import_string(dotted)()
+        return backend
+    return default()

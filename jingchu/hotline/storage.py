@@ -13,39 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import IO, Any, Protocol
+from typing import Any
 
-from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from jingchu.core import files
 from jingchu.core.errors import ActionError
-from jingchu.core.files import PrefixedDiskStorage
+from jingchu.core.files import FileStore, PrefixedDiskStorage, store
 
 PREFIX = "hotline/"
 MAX_FILES = 5
 MAX_BYTES = 10 * 1024 * 1024
-
-
-class HotlineFileStorage(Protocol):
-    """What the hotline actions need of a file store."""
-
-    def save(self, name: str, content: File) -> str:
-        """Store `content` under a key derived from `name`; answer the key actually used."""
-        ...
-
-    def open(self, key: str) -> IO[bytes]:
-        ...
-
-    def delete(self, key: str) -> None:
-        """Remove the file; a key that is already gone is not an error."""
-        ...
-
-    def exists(self, key: str) -> bool:
-        ...
 
 
 class LocalDiskStorage(PrefixedDiskStorage):
@@ -54,12 +34,8 @@ class LocalDiskStorage(PrefixedDiskStorage):
     prefix = PREFIX
 
 
-def backend() -> HotlineFileStorage:
-    dotted = getattr(settings, "HOTLINE_FILE_STORAGE", "")
-    if dotted:
-        storage: HotlineFileStorage = import_string(dotted)()
-        return storage
-    return LocalDiskStorage()
+def backend() -> FileStore:
+    return store("HOTLINE_FILE_STORAGE", LocalDiskStorage)
 
 
 def new_key(ticket_uid: str, attachment_uid: str, extension: str) -> str:
