@@ -3,12 +3,15 @@
 Only PDF, JPEG and PNG are accepted, recognised by their first bytes (an extension alone proves
 nothing). Files have no URL: a permission-checked view of the owning app streams them. Each app
 keeps its files under its own key prefix (`cases/`, `hotline/`) through a `PrefixedDiskStorage`,
-and may name another backend class in a setting of its own (an object store).
+and may name another backend class in a setting of its own (an object store). `check_upload`
+and `check_uploads` refuse what may not be kept, before anything is written.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import IO, Protocol
 
@@ -122,3 +125,49 @@ def store(setting: str, default: type[PrefixedDiskStorage]) -> FileStore:
         backend: FileStore = import_string(dotted)()
         return backend
     return default()
+
+
+# --- checking uploads ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    """An upload that passed the checks, with what the owning app's attachment row records."""
+
+    upload: File
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _refuse(code: str, message: str, field: str) -> ActionError:
+    return ActionError(code, message, {"field": field})
+
+
+def check_upload(upload: object, *, max_bytes: int, field: str = "file") -> CheckedFile:
+    """One upload: present, not empty, at most `max_bytes`, of a known format by its first
+    bytes. Refused with an ActionError naming `field`."""
+    if not isinstance(upload, File):
+        raise _refuse("file_required", _("Please choose a file."), field)
+    size = int(upload.size or 0)
+    if not size:
+        raise _refuse("file_empty", _("The file is empty."), field)
+    if size > max_bytes:
+        raise _refuse("file_too_large", _("The file is larger than %(mb)d MB.")
+                      % {"mb": max_bytes // (1024 * 1024)}, field)
+    extension, content_type = sniff(read_head(upload), upload.name or "", field=field)
+    return CheckedFile(upload=upload, name=display_name(upload.name or ""),
+                       extension=extension, content_type=content_type, size=size,
+                       sha256=digest(upload))
+
+
+def check_uploads(uploads: Iterable[object] | None, *, max_files: int, max_bytes: int,
+                  field: str = "files") -> list[CheckedFile]:
+    """Every upload checked before anything is written; refuses the lot on the first fault."""
+    items = list(uploads or ())
+    if len(items) > max_files:
+        raise _refuse("too_many_files", _("At most %(n)d files may be attached.")
+                      % {"n": max_files}, field)
+    return [check_upload(item, max_bytes=max_bytes, field=field) for item in items]

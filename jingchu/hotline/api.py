@@ -29,7 +29,7 @@ from jingchu.hotline.actions.handling import (
     do_return_ticket,
     do_sign_ticket,
 )
-from jingchu.hotline.actions.intake import do_file_ticket
+from jingchu.hotline.actions.intake import do_file_ticket, entity_by_uscc
 from jingchu.hotline.choices import Channel, TicketKind, TicketStatus
 from jingchu.hotline.models import KnowledgeArticle, Ticket
 from jingchu.hotline.schemas import (
@@ -37,6 +37,7 @@ from jingchu.hotline.schemas import (
     ClassifyOut,
     ClassifySuggestionOut,
     HotlineCallerOut,
+    HotlineEntityOut,
     HotlineNamedOut,
     HotlineOrganizationOut,
     KnowledgeArticleOut,
@@ -90,7 +91,13 @@ def ticket_out(t: Ticket) -> TicketOut:
         sign_deadline=t.sign_deadline, deadline=t.deadline, overdue=t.is_overdue,
         reply=t.reply, replied_at=t.replied_at, replied_on_time=t.replied_on_time,
         satisfaction=t.satisfaction, closed_at=t.closed_at, reopen_count=t.reopen_count,
-        merged_into=t.merged_into.number if t.merged_into_id and t.merged_into else None)
+        merged_into=t.merged_into.number if t.merged_into_id and t.merged_into else None,
+        reported_entity=_entity(t))
+
+
+def _entity(t: Ticket) -> HotlineEntityOut | None:
+    entity = t.reported_entity if t.reported_entity_id else None
+    return HotlineEntityOut(uscc=entity.uscc, name=entity.name) if entity is not None else None
 
 
 def ticket_detail(user: Any, t: Ticket) -> TicketDetailOut:
@@ -139,12 +146,13 @@ def file_ticket(request: HttpRequest, body: TicketIn) -> Status[TicketDetailOut]
     """File a ticket (channel "api") as the signed-in citizen, or as an operator for a caller."""
     require(permissions.can_file_online(request.user))
     reported = _organization(body.reported_org)
+    entity = entity_by_uscc(body.reported_entity_uscc)
     ticket = do_file_ticket(
         request.user, channel=Channel.API, kind=body.kind, title=body.title,
         content=body.content, urgency=body.urgency, address=body.address,
         latitude=body.latitude, longitude=body.longitude, caller_name=body.caller_name,
         caller_phone=body.caller_phone, category=body.category or None,
-        reported_org=reported, attributes=body.attributes)
+        reported_org=reported, reported_entity=entity, attributes=body.attributes)
     return Status(201, ticket_detail(request.user, _ticket(ticket.number)))
 
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
-from unittest import mock
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from jingchu.core.democlock import clock
 from jingchu.core.models import Organization, Region
 from jingchu.hotline import classify, routing
 from jingchu.hotline.actions import callback, config, handling, intake, knowledge, supervision
@@ -61,34 +60,6 @@ SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "秀英", "志强", "桂兰", "海燕", "俊杰", "丽华", "文斌", "晓东", "玉梅"]
 REPLY_HOURS = {"consult": 6, "help": 30}  # others: 50; a late reply: LATE_HOURS
 OTHER_REPLY_HOURS, LATE_HOURS = 50, 240
-
-
-# --- the clock --------------------------------------------------------------------------
-
-_REAL_DATETIME = dt.datetime
-
-
-class _AnyDatetime(type):
-    # Django checks isinstance(value, datetime) with the module's own name for the class.
-    def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, _REAL_DATETIME)
-
-
-class _FrozenDatetime(_REAL_DATETIME, metaclass=_AnyDatetime):
-    frozen: ClassVar[dt.datetime]
-
-    @classmethod
-    def now(cls, tz: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
-        return cls.frozen.astimezone(tz) if tz is not None else cls.frozen.replace(tzinfo=None)
-
-
-@contextmanager
-def clock(at: dt.datetime) -> Iterator[None]:
-    """timezone.now() answers `at` inside the block: for the actions, and for the model
-    defaults that hold a reference to timezone.now."""
-    _FrozenDatetime.frozen = at
-    with mock.patch.object(timezone, "datetime", _FrozenDatetime):
-        yield
 
 
 # --- set-up -----------------------------------------------------------------------------

@@ -81,6 +81,10 @@ class CallForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none(),
                                       required=False, to_field_name="code",
                                       empty_label=_("(take the suggestion)"))
+    reported_entity_uscc = forms.CharField(
+        label=_("Enterprise complained about (credit code)"), max_length=40, required=False,
+        help_text=_("Complaints and reports only: the enterprise's unified social credit "
+                    "code, when the caller names a registered enterprise."))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -108,6 +112,11 @@ class DispatchForm(forms.Form):
         _set_queryset(self, "category", categories())
         _set_queryset(self, "organization",
                       Organization.objects.filter(is_active=True).order_by("region__code", "name"))
+
+
+class ReportedEntityForm(forms.Form):
+    uscc = forms.CharField(label=_("Unified social credit code"), max_length=40, required=False,
+                           help_text=_("Leave blank to clear."))
 
 
 class MergeForm(forms.Form):

@@ -27,6 +27,10 @@ class TicketIn(Schema):
     category: str = Field(default="", description="category code; blank: classified")
     reported_org: str = Field(default="",
                               description="uid of the organization complained about, if any")
+    reported_entity_uscc: str = Field(
+        default="", max_length=40,
+        description="complaints and reports: the unified social credit code of the registered "
+                    "enterprise complained about, if any")
     attributes: dict[str, Any] = Field(default_factory=dict,
                                        description="answers to the category's extra questions")
 
@@ -38,6 +42,11 @@ class HotlineNamedOut(Schema):
 
 class HotlineOrganizationOut(Schema):
     uid: str
+    name: str
+
+
+class HotlineEntityOut(Schema):
+    uscc: str
     name: str
 
 
@@ -78,6 +87,8 @@ class TicketOut(Schema):
     closed_at: dt.datetime | None
     reopen_count: int
     merged_into: str | None = Field(description="number of the ticket this one follows")
+    reported_entity: HotlineEntityOut | None = Field(
+        default=None, description="the registered enterprise a complaint or report is about")
 
 
 class TicketDetailOut(TicketOut):

@@ -36,8 +36,9 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jingchu.core.errors import ActionError
 from jingchu.core.models import Organization, Region
+from jingchu.core.periods import Period, day_start
+from jingchu.core.periods import parse_period as parse_period  # the pages and API read it here
 from jingchu.hotline import permissions
 from jingchu.hotline.choices import (
     AT_DEPARTMENT,
@@ -55,64 +56,6 @@ CITY_PREFIX = 4
 
 
 # --- inputs -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local (Asia/Shanghai) calendar days from `start` to `end`, both included."""
-
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def last_days(cls, days: int, today: dt.date | None = None) -> Period:
-        """The `days` days ending today (today included)."""
-        end = today or timezone.localdate()
-        return cls(end - dt.timedelta(days=max(days, 1) - 1), end)
-
-    @property
-    def since(self) -> dt.datetime:
-        return _day_start(self.start)
-
-    @property
-    def until(self) -> dt.datetime:
-        """The first instant after the period."""
-        return _day_start(self.end + dt.timedelta(days=1))
-
-    def days(self) -> list[dt.date]:
-        count = (self.end - self.start).days + 1
-        return [self.start + dt.timedelta(days=i) for i in range(max(count, 0))]
-
-
-MAX_PERIOD_DAYS = 366
-
-
-def _date(raw: str, field: str) -> dt.date | None:
-    if not raw.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(raw.strip())
-    except ValueError:
-        raise ActionError("date_invalid", _("Give a date as YYYY-MM-DD."),
-                          {"field": field}) from None
-
-
-def parse_period(date_from: str = "", date_to: str = "", days: int = 30,
-                 today: dt.date | None = None) -> Period:
-    """The period a page or API request asks for: explicit dates (YYYY-MM-DD) or the last
-    `days` days; at most a year. Raises ActionError on bad input."""
-    end = _date(date_to, "date_to") or today or timezone.localdate()
-    if not 1 <= days <= MAX_PERIOD_DAYS:
-        raise ActionError("days_invalid", _("Choose from 1 to %(max)d days.")
-                          % {"max": MAX_PERIOD_DAYS}, {"field": "days"})
-    start = _date(date_from, "date_from") or end - dt.timedelta(days=days - 1)
-    if start > end:
-        raise ActionError("period_invalid", _("The start date is after the end date."),
-                          {"field": "date_from"})
-    if (end - start).days + 1 > MAX_PERIOD_DAYS:
-        raise ActionError("period_too_long", _("Choose from 1 to %(max)d days.")
-                          % {"max": MAX_PERIOD_DAYS}, {"field": "date_from"})
-    return Period(start, end)
 
 
 @dataclass(frozen=True)
@@ -200,10 +143,6 @@ class HotspotRow:
 
 
 # --- helpers ----------------------------------------------------------------------------
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -467,3 +406,29 @@ def scope_for(user: Any, organization_uid: str = "") -> Scope | None:
     orgs = Organization.objects.filter(pk__in=permissions.handler_org_ids(user)).order_by("name")
     chosen = next((o for o in orgs if str(o.uid) == organization_uid), None) or orgs.first()
     return Scope(organization=chosen) if chosen is not None else None
+
+
+# --- for supervision's credit rules -----------------------------------------------------
+
+ENTITY_CHUNK = 500  # primary keys per query, well under any backend's parameter limit
+
+
+def complaints_about(entity_ids: Iterable[int], since: dt.date,
+                     kinds: Iterable[str] = (TicketKind.COMPLAINT, TicketKind.REPORT),
+                     ) -> dict[int, list[tuple[str, str, dt.datetime]]]:
+    """Complaints and reports (or the `kinds` given) about registered enterprises
+    (Ticket.reported_entity) received on or after the local day `since`: LegalEntity pk →
+    [(ticket number, kind, received at)], oldest first. Merged duplicates are left out: a matter
+    is counted once, on the ticket the duplicates follow. Entities without such tickets are
+    absent from the answer. Read by jingchu.supervision.credit."""
+    ids, wanted = sorted(set(entity_ids)), [str(k) for k in kinds]
+    found: dict[int, list[tuple[str, str, dt.datetime]]] = {}
+    for start in range(0, len(ids), ENTITY_CHUNK):
+        rows = (Ticket.objects.filter(reported_entity_id__in=ids[start:start + ENTITY_CHUNK],
+                                      kind__in=wanted, created_at__gte=day_start(since),
+                                      merged_into__isnull=True)
+                .exclude(status=TicketStatus.MERGED).order_by("created_at", "number")
+                .values_list("reported_entity_id", "number", "kind", "created_at"))
+        for entity_id, number, kind, created_at in rows:
+            found.setdefault(entity_id, []).append((number, kind, created_at))
+    return found

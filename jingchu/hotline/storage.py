@@ -12,15 +12,11 @@ accepted, recognised by their first bytes (an extension alone proves nothing).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.core.files import File
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from jingchu.core import files
-from jingchu.core.errors import ActionError
 from jingchu.core.files import FileStore, PrefixedDiskStorage, store
 
 PREFIX = "hotline/"
@@ -45,42 +41,14 @@ def new_key(ticket_uid: str, attachment_uid: str, extension: str) -> str:
     return f"{PREFIX}{now:%Y}/{now:%m}/{ticket_uid}/{attachment_uid}.{extension}"
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    """An upload that passed the checks, with what the attachment row records."""
-
-    upload: File
-    name: str
-    extension: str
-    content_type: str
-    size: int
-    sha256: str
-
-
-def _refuse(code: str, message: str) -> ActionError:
-    return ActionError(code, message, {"field": "files"})
+CheckedFile = files.CheckedFile
 
 
 def check_file(upload: Any) -> CheckedFile:
-    if not isinstance(upload, File):
-        raise _refuse("file_required", _("Please choose a file."))
-    size = int(upload.size or 0)
-    if not size:
-        raise _refuse("file_empty", _("The file is empty."))
-    if size > MAX_BYTES:
-        raise _refuse("file_too_large", _("The file is larger than %(mb)d MB.")
-                      % {"mb": MAX_BYTES // (1024 * 1024)})
-    extension, content_type = files.sniff(files.read_head(upload), upload.name or "",
-                                          field="files")
-    return CheckedFile(upload=upload, name=files.display_name(upload.name or ""),
-                       extension=extension, content_type=content_type, size=size,
-                       sha256=files.digest(upload))
+    return files.check_upload(upload, max_bytes=MAX_BYTES, field="files")
 
 
 def check_files(uploads: Iterable[Any]) -> list[CheckedFile]:
     """Every upload checked before anything is written; refuses the lot on the first fault."""
-    items = list(uploads or ())
-    if len(items) > MAX_FILES:
-        raise _refuse("too_many_files", _("At most %(n)d files may be attached.")
-                      % {"n": MAX_FILES})
-    return [check_file(item) for item in items]
+    return files.check_uploads(uploads, max_files=MAX_FILES, max_bytes=MAX_BYTES,
+                               field="files")

@@ -118,9 +118,11 @@ def test_apply_accept_review_approve_complete_rate_badly(browser, live_server, t
 
 
 def _act_for_the_enterprise(page: Any, base: str) -> None:
+    from jingchu.identity.demo import ENTERPRISE
     from jingchu.identity.models import LegalEntity
 
-    entity = LegalEntity.objects.get()
+    # wangwu represents the identity demo's enterprise (the supervision demo adds others).
+    entity = LegalEntity.objects.get(uscc=ENTERPRISE["uscc"])
     page.goto(f"{base}/account/acting-as/")
     page.click(f"form:has(input[name=entity][value='{entity.uid}']) button[type=submit]")
     page.wait_for_load_state()
@@ -166,9 +168,11 @@ def _implementation_uid() -> str:
 
 
 def _fill_the_form(page: Any) -> None:
+    from jingchu.identity.demo import ENTERPRISE
     from jingchu.identity.models import LegalEntity
 
-    entity = LegalEntity.objects.get()
+    # wangwu represents the identity demo's enterprise (the supervision demo adds others).
+    entity = LegalEntity.objects.get(uscc=ENTERPRISE["uscc"])
     for name, value in {
         "entity_name": entity.name, "uscc": entity.uscc, "legal_representative": "王五",
         "contact_name": "王五", "phone": "18627001234", "registered_capital": "100",

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from jingchu.core import audit
 from jingchu.core.crypto import blind_index
 from jingchu.core.errors import ActionError, NotPermitted, clean_text
+from jingchu.core.identifiers import IdentifierError, validate_uscc
 from jingchu.core.models import Organization, Region
 from jingchu.hotline import deadlines, numbering, permissions, storage
 from jingchu.hotline.choices import (
@@ -46,7 +47,7 @@ from jingchu.hotline.models import (
     TrainingExample,
 )
 from jingchu.hotline.routing import region_chain
-from jingchu.identity.models import Person
+from jingchu.identity.models import LegalEntity, Person
 
 logger = logging.getLogger(__name__)
 
@@ -328,6 +329,39 @@ def _reported_org(kind: str, org: Organization | None) -> Organization | None:
     return org
 
 
+def _reported_entity(kind: str, entity: LegalEntity | None) -> LegalEntity | None:
+    """The enterprise a complaint or report is about (supervision's credit rules count it)."""
+    if entity is None:
+        return None
+    if kind not in (TicketKind.COMPLAINT, TicketKind.REPORT):
+        raise ActionError("reported_entity_invalid",
+                          _("Only a complaint or a report can be about an enterprise."),
+                          {"field": "reported_entity"})
+    if entity.pk is None:
+        raise ActionError("reported_entity_unknown",
+                          _("No registered legal entity has this credit code."),
+                          {"field": "reported_entity"})
+    return entity
+
+
+def entity_by_uscc(raw: Any, field: str = "reported_entity_uscc") -> LegalEntity | None:
+    """The registered legal entity with the unified social credit code typed on a form or sent
+    to the API; None when blank. A malformed or unknown code is refused, naming `field`."""
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        code = validate_uscc(text)
+    except IdentifierError as exc:
+        raise ActionError(exc.code, exc.message, {"field": field}) from None
+    found = LegalEntity.objects.filter(uscc=code).first()
+    if found is None:
+        raise ActionError("reported_entity_unknown",
+                          _("No registered legal entity has this credit code."),
+                          {"field": field})
+    return found
+
+
 # --- filing ----------------------------------------------------------------------------------
 
 
@@ -350,6 +384,7 @@ def _clean_input(actor: Any, raw: dict[str, Any]) -> dict[str, Any]:
         "category": category,
         "attributes": clean_attributes(category, raw["attributes"]),
         "reported_org": _reported_org(kind, raw["reported_org"]),
+        "reported_entity": _reported_entity(kind, raw["reported_entity"]),
         "files": storage.check_files(raw["files"]),
     }
 
@@ -374,7 +409,8 @@ def _new_ticket(actor: Any, data: dict[str, Any], centre: Centre, region: Region
         address=data["address"], region=region, latitude=data["latitude"],
         longitude=data["longitude"], person=person, caller_name=data["caller_name"],
         caller_phone=phone, caller_phone_index=blind_index(phone) if phone else "",
-        reported_org=data["reported_org"], received_by=user_or_none(actor), created_at=now)
+        reported_org=data["reported_org"], reported_entity=data["reported_entity"],
+        received_by=user_or_none(actor), created_at=now)
 
 
 def _learn(actor: Any, ticket: Ticket) -> bool:
@@ -421,14 +457,17 @@ def do_file_ticket(actor: Any, *, channel: str, kind: str, title: str = "", cont
                    longitude: Any = None, caller_name: str = "", caller_phone: str = "",
                    person: Person | None = None, category: Category | str | None = None,
                    reported_org: Organization | None = None,
+                   reported_entity: LegalEntity | None = None,
                    attributes: dict[str, Any] | None = None, centre: Centre | None = None,
                    files: Iterable[Any] = (), actor_label: str = "") -> Ticket:
-    """受理: record a request from any channel; it waits at the centre to be dispatched."""
+    """受理: record a request from any channel; it waits at the centre to be dispatched. A
+    complaint or report may name the enterprise it is about (`reported_entity`)."""
     data = _clean_input(actor, {
         "channel": channel, "kind": kind, "title": title, "content": content,
         "urgency": urgency, "address": address, "latitude": latitude, "longitude": longitude,
         "caller_name": caller_name, "caller_phone": caller_phone, "category": category,
-        "reported_org": reported_org, "attributes": attributes, "files": files})
+        "reported_org": reported_org, "reported_entity": reported_entity,
+        "attributes": attributes, "files": files})
     linked = _person(actor, data["channel"], person, data["caller_phone"])
     _fill_caller(data, linked)
     chosen_centre = _given_centre(actor, centre)
@@ -442,6 +481,8 @@ def do_file_ticket(actor: Any, *, channel: str, kind: str, title: str = "", cont
                "suggested": (ticket.suggested_category.code if ticket.suggested_category
                              else None),
                "person_linked": linked is not None, "attachments": len(data["files"]),
+               "reported_entity": (ticket.reported_entity.uscc if ticket.reported_entity
+                                   else None),
                "correction": learned}
     add_event(ticket, actor, "received", organization=target.organization,
               details={"channel": ticket.channel, "by": actor_label} if actor_label
@@ -508,6 +549,28 @@ def do_merge_ticket(actor: Any, ticket: Ticket, into: Ticket) -> Ticket:
     add_event(ticket, actor, "merged", organization=ticket.organization, details=details)
     add_event(into, actor, "merged_in", details={"ticket": ticket.number})
     audit.record("hotline.ticket.merge", actor, ticket, details)
+    return ticket
+
+
+@transaction.atomic
+def do_set_reported_entity(actor: Any, ticket: Ticket, entity: LegalEntity | None) -> Ticket:
+    """The operator names (or clears, with None) the enterprise a complaint or report is about;
+    supervision's credit rules count complaints by it (jingchu.hotline.stats.complaints_about)."""
+    ticket = lock(ticket)
+    if not permissions.can_dispatch(actor, ticket):
+        raise NotPermitted(_("Only an operator of the centre may say whom a ticket is about."),
+                           {"field": "reported_entity"})
+    chosen = _reported_entity(ticket.kind, entity)
+    new_id = chosen.pk if chosen is not None else None
+    if new_id == ticket.reported_entity_id:
+        return ticket
+    previous = ticket.reported_entity.uscc if ticket.reported_entity else None
+    ticket.reported_entity = chosen
+    ticket.save(update_fields=["reported_entity"])
+    details = {"from": previous, "to": chosen.uscc if chosen else None}
+    add_event(ticket, actor, "reported_entity_set",
+              note=f"{chosen.name} ({chosen.uscc})" if chosen else "", details=details)
+    audit.record("hotline.ticket.reported_entity", actor, ticket, details)
     return ticket
 
 

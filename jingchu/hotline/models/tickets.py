@@ -25,7 +25,7 @@ from jingchu.hotline.choices import (
 )
 from jingchu.hotline.models.config import Category, Centre
 from jingchu.hotline.models.knowledge import KnowledgeArticle
-from jingchu.identity.models import Person
+from jingchu.identity.models import LegalEntity, Person
 
 
 class TicketNumberCounter(models.Model):
@@ -90,6 +90,11 @@ class Ticket(models.Model):
     reported_org = models.ForeignKey(Organization, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+",
                                      verbose_name=_("organization complained about"))
+    # Who a complaint or report is about, when it is a registered enterprise: counted by
+    # supervision's credit rules (jingchu.hotline.stats.complaints_about).
+    reported_entity = models.ForeignKey(LegalEntity, null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="hotline_tickets",
+                                        verbose_name=_("enterprise complained about"))
     status = models.CharField(_("status"), max_length=12, choices=TicketStatus.choices,
                               default=TicketStatus.RECEIVED, db_index=True)
     organization = models.ForeignKey(Organization, null=True, blank=True,

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from jingchu.cases.tests.conftest import PASSWORD
+from jingchu.core.errors import ActionError
 from jingchu.core.models import Region
 from jingchu.hotline import stats
 from jingchu.hotline.actions import callback, handling
@@ -171,7 +172,7 @@ def test_period_parsing_refuses_bad_input() -> None:
                                                                     dt.date(2025, 3, 31))
     for args in (("2025-13-01", "", 30), ("2025-03-02", "2025-03-01", 30), ("", "", 0),
                  ("2020-01-01", "2025-01-01", 30)):
-        with pytest.raises(stats.ActionError):
+        with pytest.raises(ActionError):
             stats.parse_period(*args)
 
 

@@ -20,7 +20,8 @@ from jingchu.hotline.models import Ticket
 from jingchu.hotline.visibility import caller_view
 
 TICKET_RELATED = ("centre", "category", "suggested_category", "region", "organization",
-                  "person", "merged_into", "answered_from", "reported_org")
+                  "person", "merged_into", "answered_from", "reported_org",
+                  "reported_entity")
 
 # The labels of TicketEvent.action on the timelines; an unknown action shows its code.
 EVENT_LABELS: dict[str, Any] = {
@@ -42,6 +43,7 @@ EVENT_LABELS: dict[str, Any] = {
     "person_linked": _lazy("Caller linked to an account"),
     "answered": _lazy("Answered from the knowledge base"),
     "supervised": _lazy("Supervised (督办)"),
+    "reported_entity_set": _lazy("Enterprise complained about recorded"),
 }
 
 

@@ -56,7 +56,8 @@ def _file_call(user: Any, data: dict[str, Any]) -> Ticket:
         user, channel=Channel.PHONE, kind=data["kind"], urgency=data["urgency"],
         title=data["title"], content=data["content"], address=data["address"],
         caller_name=data["caller_name"], caller_phone=data["caller_phone"],
-        category=data["category"])
+        category=data["category"],
+        reported_entity=intake.entity_by_uscc(data["reported_entity_uscc"]))
 
 
 def _article(uid: str) -> KnowledgeArticle:
@@ -104,7 +105,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         done, status = run_action(form, lambda data: _take_call(request, data),
-                                  {"category": "category"})
+                                  {"category": "category",
+                                   "reported_entity": "reported_entity_uscc"})
         if done is not None:
             ticket, message = done
             messages.success(request, f"{message} {ticket.number}")

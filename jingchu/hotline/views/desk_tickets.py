@@ -29,6 +29,7 @@ from jingchu.hotline.choices import (
     OPEN_STATUSES,
     ExtensionStatus,
     Satisfaction,
+    TicketKind,
     TicketStatus,
 )
 from jingchu.hotline.forms import (
@@ -39,6 +40,7 @@ from jingchu.hotline.forms import (
     MergeForm,
     NoteForm,
     ReasonForm,
+    ReportedEntityForm,
     SuperviseForm,
     TicketFilterForm,
 )
@@ -58,7 +60,7 @@ MAX_OVERDUE = 300
 FORMS: dict[str, type[forms.Form]] = {
     "dispatch_form": DispatchForm, "merge_form": MergeForm, "link_form": LinkPersonForm,
     "callback_form": CallbackForm, "close_form": NoteForm, "reopen_form": ReasonForm,
-    "supervise_form": SuperviseForm,
+    "supervise_form": SuperviseForm, "entity_form": ReportedEntityForm,
 }
 
 
@@ -116,6 +118,8 @@ def _operator_forms(ticket: Ticket, given: dict[str, forms.Form]) -> dict[str, f
         built[key] = given.get(key) or form_class()
     if "dispatch_form" not in given:
         built["dispatch_form"] = DispatchForm(initial=_dispatch_initial(ticket))
+    if "entity_form" not in given and ticket.reported_entity is not None:
+        built["entity_form"] = ReportedEntityForm(initial={"uscc": ticket.reported_entity.uscc})
     return built
 
 
@@ -128,6 +132,7 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, status: int = 200,
         "may_dispatch": ticket.status in (TicketStatus.RECEIVED, TicketStatus.RETURNED),
         "may_merge": ticket.status in OPEN_STATUSES,
         "may_link": ticket.person_id is None and ticket.status != TicketStatus.MERGED,
+        "may_set_entity": ticket.kind in (TicketKind.COMPLAINT, TicketKind.REPORT),
         "may_callback": ticket.status == TicketStatus.REPLIED,
         "may_reopen": (ticket.status == TicketStatus.REPLIED and ticket.reopen_count == 0
                        and ticket.satisfaction == Satisfaction.UNSATISFIED),
@@ -213,6 +218,16 @@ def link_person(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
         return intake.do_link_person(request.user, ticket, _person(data))
     return _step(request, uid, "link_form", permissions.can_dispatch, act,
                  _("The caller can now follow the ticket online."))
+
+
+@login_required
+@require_POST
+def set_reported_entity(request: HttpRequest, uid: uuid.UUID) -> HttpResponse:
+    def act(ticket: Ticket, data: dict[str, Any]) -> Ticket:
+        entity = intake.entity_by_uscc(data["uscc"], "uscc")
+        return intake.do_set_reported_entity(request.user, ticket, entity)
+    return _step(request, uid, "entity_form", permissions.can_dispatch, act,
+                 _("The enterprise complained about is recorded."))
 
 
 @login_required
@@ -315,6 +330,7 @@ urlpatterns: list[URLPattern] = [
     path("desk/tickets/<uuid:uid>/dispatch/", dispatch, name="dispatch"),
     path("desk/tickets/<uuid:uid>/merge/", merge, name="merge"),
     path("desk/tickets/<uuid:uid>/link/", link_person, name="link_person"),
+    path("desk/tickets/<uuid:uid>/entity/", set_reported_entity, name="reported_entity"),
     path("desk/tickets/<uuid:uid>/callback/", record_callback, name="callback"),
     path("desk/tickets/<uuid:uid>/close/", close, name="close"),
     path("desk/tickets/<uuid:uid>/reopen/", operator_reopen, name="operator_reopen"),
