@@ -23,12 +23,14 @@ from jingchu.lake.api import router as lake_router
 from jingchu.ledger.api import router as ledger_router
 from jingchu.licenses.api import router as licenses_router
 from jingchu.opendata.api import router as opendata_router
+from jingchu.oversight.api import router as oversight_router
 from jingchu.payments.api import router as payments_router
 from jingchu.reviews.api import router as reviews_router
 from jingchu.seals.api import router as seals_router
 from jingchu.services.api import router as services_router
 from jingchu.sharing.api import router as sharing_router
 from jingchu.sharing.exchange_api import router as exchange_router
+from jingchu.supervision.api import router as supervision_router
 
 
 class JingchuAPI(NinjaAPI):
@@ -141,3 +143,5 @@ api.add_router("/exchange/", exchange_router)
 api.add_router("/ledger/", ledger_router)
 api.add_router("/opendata/", opendata_router)
 api.add_router("/hotline/", hotline_router)
+api.add_router("/supervision/", supervision_router)
+api.add_router("/oversight/", oversight_router)

@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "jingchu.ledger",
     "jingchu.opendata",
     "jingchu.hotline",
+    "jingchu.supervision",
+    "jingchu.oversight",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +212,21 @@ CELERY_BEAT_SCHEDULE = {
     "scan-overdue-hotline-tickets": {
         "task": "jingchu.hotline.tasks.scan_overdue_tickets",
         "schedule": 900.0,
+    },
+    # 双随机一公开: results must be public within 20 working days; alert before and after.
+    "scan-supervision-publication": {
+        "task": "jingchu.supervision.tasks.scan_publication_deadlines",
+        "schedule": 3600.0,
+    },
+    # 督查: remind, then escalate oversight assignments past their deadline.
+    "scan-oversight-overdue": {
+        "task": "jingchu.oversight.tasks.scan_overdue_assignments",
+        "schedule": 3600.0,
+    },
+    # Credit grades: events age out of their windows, so grades are recomputed daily.
+    "compute-credit-grades": {
+        "task": "jingchu.supervision.tasks.compute_credit_grades",
+        "schedule": 86400.0,
     },
 }
 

@@ -31,6 +31,8 @@ urlpatterns = [
     path("open/", include("jingchu.opendata.urls", namespace="opendata")),
     path("hotline/", include("jingchu.hotline.urls", namespace="hotline")),
     path("open311/v2/", include("jingchu.hotline.open311.urls", namespace="open311")),
+    path("supervision/", include("jingchu.supervision.urls", namespace="supervision")),
+    path("oversight/", include("jingchu.oversight.urls", namespace="oversight")),
     path("api/3/action/", include("jingchu.opendata.ckan_urls")),
     # ckanapi's RemoteCKAN calls the unversioned /api/action/ that CKAN also serves.
     path("api/action/", include("jingchu.opendata.ckan_urls")),

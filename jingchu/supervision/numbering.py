@@ -1,0 +1,51 @@
+"""Plan numbers (抽查计划编号) and the numbers of the inspections a draw makes.
+
+Plan: RRRRRR-CC-YYYY-NNNN: the 6-digit GB/T 2260 code of the lead department's region, the
+literal CC (抽查), the year in Asia/Shanghai when the plan was made and a serial that restarts
+every year per region (four digits, more once past 9999). Example: 420100-CC-2026-0007.
+Inspection: the plan's number and the inspection's place in the draw's visiting order,
+{plan}-{n:04d}. Example: 420100-CC-2026-0007-0012.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import F
+
+from jingchu.supervision.models import PlanNumberCounter
+
+# One statement takes the next serial and locks the counter row until the transaction ends, so
+# two plans made at once never share a number and a rollback gives the serial back.
+UPSERT = (
+    "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
+    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
+)
+UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
+
+
+def prefix_for(region_code: str, year: int) -> str:
+    return f"{region_code[:6]}-CC-{year:04d}"
+
+
+def next_plan_number(region_code: str, year: int) -> str:
+    """Allocate the next plan number of the region and year; call inside the transaction that
+    makes the plan."""
+    prefix = prefix_for(region_code, year)
+    return f"{prefix}-{_increment(prefix):04d}"
+
+
+def inspection_number(plan_number: str, n: int) -> str:
+    return f"{plan_number}-{n:04d}"
+
+
+def _increment(prefix: str) -> int:
+    if connection.vendor in UPSERT_VENDORS:
+        table = connection.ops.quote_name(PlanNumberCounter._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(UPSERT.format(table=table), [prefix])
+            row = cursor.fetchone()
+        return int(row[0])
+    counter, _created = PlanNumberCounter.objects.get_or_create(prefix=prefix)
+    PlanNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return counter.last
