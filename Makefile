@@ -97,6 +97,12 @@ bench-linkage: $(STAMP)
 bench-hotline-classifier: $(STAMP)
 	$(BIN)/python bench/hotline_classifier.py
 
+# The double-random draw at city sizes next to its HMAC-SM3 ranks alone; writes
+# bench/RESULTS-supervision-draw.md.
+.PHONY: bench-supervision-draw
+bench-supervision-draw: $(STAMP)
+	$(BIN)/python bench/supervision_draw.py
+
 # Data-quality audit of the population rule set at 1M and 10M rows next to a hand-written DuckDB
 # query and Great Expectations (own venv .venv-bench-ge); writes bench/RESULTS-lake-audit.md.
 .PHONY: bench-lake-audit

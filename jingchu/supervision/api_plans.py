@@ -28,6 +28,7 @@ from jingchu.supervision.schemas_plans import (
     PlanCancelIn,
     PlanDepartmentOut,
     PlanDetailOut,
+    PlanDrawIn,
     PlanDrawOut,
     PlanGradeOut,
     PlanIn,
@@ -82,9 +83,9 @@ def _draw_out(draw: Draw | None) -> PlanDrawOut | None:
         return None
     return PlanDrawOut(algorithm=draw.algorithm, inputs_sm3=draw.inputs_hash,
                        seed_sm3=draw.seed_hash, seed=draw.seed or None,
-                       result_sm3=draw.result_hash or None, commit_entry=draw.commit_entry,
-                       reveal_entry=draw.reveal_entry, committed_at=draw.committed_at,
-                       drawn_at=draw.drawn_at)
+                       witness=draw.witness or None, result_sm3=draw.result_hash or None,
+                       commit_entry=draw.commit_entry, reveal_entry=draw.reveal_entry,
+                       committed_at=draw.committed_at, drawn_at=draw.drawn_at)
 
 
 def _inspections(plan: InspectionPlan) -> list[PlanInspectionOut]:
@@ -201,9 +202,10 @@ def commit_draw(request: HttpRequest, number: str) -> PlanDetailOut:
 
 
 @router.post("/plans/{number}/draw", response=PlanDetailOut, auth=django_auth)
-def run_draw(request: HttpRequest, number: str) -> PlanDetailOut:
-    """Reveal the seed, draw, and create the inspections."""
-    actions.do_run_draw(request.user, _acting(request, number))
+def run_draw(request: HttpRequest, number: str, body: PlanDrawIn) -> PlanDetailOut:
+    """Reveal the seed, draw with the witness code announced at the draw (jingchu-draw-v2), and
+    create the inspections."""
+    actions.do_run_draw(request.user, _acting(request, number), witness=body.witness)
     return plan_detail(number)
 
 
@@ -227,7 +229,8 @@ def _draw_item(plan: InspectionPlan) -> DrawListItemOut:
     return DrawListItemOut(
         plan=plan.number, name=plan.name, department=plan.organization.name,
         status=plan.status, inputs_sm3=draw.inputs_hash, seed_sm3=draw.seed_hash,
-        seed=draw.seed or None, result_sm3=draw.result_hash or None,
+        seed=draw.seed or None, witness=draw.witness or None,
+        result_sm3=draw.result_hash or None,
         commit_entry=draw.commit_entry, reveal_entry=draw.reveal_entry,
         committed_at=draw.committed_at, drawn_at=draw.drawn_at,
         inspections=getattr(plan, "drawn", 0))

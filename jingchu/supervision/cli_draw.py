@@ -1,11 +1,13 @@
 """`jingchu supervision verify-draw (NUMBER | --file BUNDLE.json)`: check a published draw.
 
 From the database (by plan number) or from a downloaded bundle file, it re-runs the draw
-(jingchu.supervision.drawing) and checks: the inputs hash to the committed SM3, the seed to the
-committed SM3, the result is exactly what the inputs and the seed give; then, when this
-database holds the plan, that the ledger's commit and reveal entries carry those same hashes
-(each entry's leaf hash recomputed and its inclusion proven under the latest signed tree head),
-and that the inspections stored are the result's. Exit status 0 only if everything checked
+(jingchu.supervision.drawing, by the algorithm its inputs name: jingchu-draw-v2, or v1 for the
+draws committed before it) and checks: the inputs hash to the committed SM3, the seed to the
+committed SM3, the witness (v2) is well-formed, the result is exactly what the inputs, the seed
+and the witness give; then, when this database holds the plan, that the ledger's commit and
+reveal entries carry those same hashes and that witness (each entry's leaf hash recomputed and
+its inclusion proven under the latest signed tree head), and that the inspections stored are
+the result's. Exit status 0 only if everything checked
 matches; 1 on any mismatch; 2 when there is nothing to check.
 """
 
@@ -107,6 +109,11 @@ def _reveal_lines(bundle: dict[str, Any]) -> list[Line]:
                   and payload.get("plan") == bundle.get("plan"), why),
              Line("seed vs ledger", payload.get("seed") == bundle.get("seed"),
                   f"revealed {payload.get('seed')}")]
+    frozen = bundle.get("inputs")
+    v2 = isinstance(frozen, dict) and frozen.get("algorithm") == drawing.ALGORITHM_V2
+    if not cancelled and v2:
+        lines.append(Line("witness vs ledger", payload.get("witness") == bundle.get("witness"),
+                          f"revealed {payload.get('witness')}"))
     if not cancelled:
         result = bundle.get("result")
         mine = drawing.sm3_hex(drawing.canonical(result)) if isinstance(result, dict) else ""

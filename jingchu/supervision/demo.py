@@ -212,7 +212,8 @@ def _play_round(spec: tuple[Any, ...], orgs: dict[str, Organization], leader: Us
     with clock(_at(planned_on, 11)):
         plans.do_commit_draw(leader, plan)
     with clock(_at(planned_on + dt.timedelta(days=1), 9)):
-        plans.do_run_draw(leader, plan)
+        plans.do_run_draw(leader, plan,
+                          witness=f"见证码 {planned_on + dt.timedelta(days=1):%Y-%m-%d} 第3号")
     drawn = list(plan.inspections.order_by("number"))
     share = len(drawn) if stage == "published" else len(drawn) // 2
     for position, inspection in enumerate(drawn[:share]):

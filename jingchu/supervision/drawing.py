@@ -1,4 +1,5 @@
-"""The double-random draw (双随机): a pure function of published inputs and a revealed seed.
+"""The double-random draw (双随机): a pure function of published inputs, a revealed seed and
+(jingchu-draw-v2) a witness text supplied at the draw by someone other than the platform.
 
 Standalone on purpose: no Django, no database, only the standard library and SM3 (hashlib's
 when Python's OpenSSL has it, else tongsuopy's), so that anyone can copy this file and check a
@@ -10,7 +11,10 @@ The specification, precise enough to re-implement it in another language, is
 docs/supervision-draw.md. In short:
 
 - inputs and results are canonical JSON (keys sorted, no spaces, UTF-8, no floats);
-- every random choice is a rank: HMAC-SM3 keyed with the 32-byte seed over a label;
+- v2: the effective seed is HMAC-SM3(seed, ["witness", witness]), the witness being a short
+  public text that someone other than the platform supplies at the draw, after the seed was
+  committed (v1, kept for the draws committed before v2: the effective seed is the seed);
+- every random choice is a rank: HMAC-SM3 keyed with the effective seed over a label;
 - per credit grade, count = ceil(N × ratio / 100) exactly, the lowest-ranked entities drawn;
 - drawn entities are visited in rank order; each gets a team (one inspector of every
   department first in a joint plan, then the least-loaded eligible inspectors; ties by rank);
@@ -27,13 +31,18 @@ import json
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-ALGORITHM = "jingchu-draw-v1"
+ALGORITHM_V1 = "jingchu-draw-v1"  # the seed alone (draws committed before v2)
+ALGORITHM_V2 = "jingchu-draw-v2"  # the seed and a witness text given at the draw
+ALGORITHM = ALGORITHM_V2  # what new draws are committed as
+ALGORITHMS = (ALGORITHM_V1, ALGORITHM_V2)
+WITNESS_MAX = 64  # code points
 BUNDLE_FORMAT = "jingchu-draw-bundle-v1"
 SEED_BYTES = 32
 MIN_TEAM = 2  # 行政检查 by at least two enforcement officers
@@ -139,6 +148,51 @@ def decimal_text(value: Decimal) -> str:
     with localcontext() as context:
         context.prec = _PRECISION
         return format(value.normalize(), "f")
+
+
+# --- the witness (jingchu-draw-v2) ----------------------------------------------------------
+
+
+def witness_problem(witness: Any) -> str | None:
+    """Why `witness` is not a valid jingchu-draw-v2 witness, or None when it is: 1 to
+    WITNESS_MAX code points, every one printable (no Unicode "Other" or "Separator" character
+    but the ASCII space: str.isprintable), in Unicode NFKC form, no space at either end and
+    never two in a row. (The form leaves no invisible or look-alike variants of a text.)"""
+    if not isinstance(witness, str) or not witness:
+        return "the witness must be a non-empty string"
+    if len(witness) > WITNESS_MAX:
+        return f"the witness must be at most {WITNESS_MAX} characters"
+    if not witness.isprintable():
+        return "the witness must hold printable characters only"
+    if witness != witness.strip(" ") or "  " in witness:
+        return "the witness must not start or end with a space, nor hold two spaces in a row"
+    if unicodedata.normalize("NFKC", witness) != witness:
+        return "the witness must be in Unicode NFKC form"
+    return None
+
+
+def effective_seed(seed: bytes, witness: str) -> bytes:
+    """jingchu-draw-v2: HMAC-SM3(key = the committed seed, message = the canonical JSON
+    ["witness", witness]), 32 bytes; every rank of the draw is keyed with it."""
+    return hmac_sm3(seed, canonical(["witness", witness]))
+
+
+def _rank_key(inputs: Any, seed: bytes, witness: str | None) -> tuple[str, bytes]:
+    """The algorithm the inputs name and the key of its ranks: the seed itself (v1, which takes
+    no witness) or the effective seed of the seed and the witness (v2, which needs one)."""
+    if len(seed) != SEED_BYTES:
+        raise DrawInputError(f"the seed must be {SEED_BYTES} bytes")
+    algorithm = inputs.get("algorithm") if isinstance(inputs, Mapping) else None
+    if algorithm == ALGORITHM_V1:
+        if witness is not None:
+            raise DrawInputError(f"{ALGORITHM_V1} takes no witness")
+        return algorithm, seed
+    if algorithm == ALGORITHM_V2:
+        problem = witness_problem(witness)
+        if problem is not None or witness is None:
+            raise DrawInputError(problem or "a witness is required")
+        return algorithm, effective_seed(seed, witness)
+    raise DrawInputError(f"unknown algorithm {algorithm!r}")
 
 
 # --- the inputs, parsed -------------------------------------------------------------------
@@ -273,7 +327,7 @@ def parse(inputs: Mapping[str, Any]) -> Spec:
     """Check the inputs against the specification and read what the algorithm uses."""
     if not isinstance(inputs, Mapping):
         raise DrawInputError("the inputs must be a JSON object")
-    if inputs.get("algorithm") != ALGORITHM:
+    if inputs.get("algorithm") not in ALGORITHMS:
         raise DrawInputError(f"unknown algorithm {inputs.get('algorithm')!r}")
     canonical(inputs)  # no floats anywhere
     ratio, team, departments, uncapped = _plan(inputs.get("plan"))
@@ -378,26 +432,26 @@ def _team(spec: Spec, ranker: Ranker, entity: Entity, load: dict[str, int]) -> l
     return team
 
 
-def run(inputs: Mapping[str, Any], seed: bytes) -> dict[str, Any]:
-    """The result of the draw: counts per grade, the inspections in visiting order with their
-    teams, and every inspector's load. Raises DrawInputError on bad inputs or when an entity in
-    scope cannot get a full team (the commitment refuses such inputs)."""
-    if len(seed) != SEED_BYTES:
-        raise DrawInputError(f"the seed must be {SEED_BYTES} bytes")
+def run(inputs: Mapping[str, Any], seed: bytes, witness: str | None = None) -> dict[str, Any]:
+    """The result of the draw by the algorithm the inputs name (v2 with its witness; v1 takes
+    none): counts per grade, the inspections in visiting order with their teams, and every
+    inspector's load. Raises DrawInputError on bad inputs, a missing or malformed witness, or
+    when an entity in scope cannot get a full team (the commitment refuses such inputs)."""
+    algorithm, key = _rank_key(inputs, seed, witness)
     spec = parse(inputs)
     trouble = problems(spec)
     if trouble:
         raise DrawInputError("too few eligible inspectors for "
                              + ", ".join(p.uscc for p in trouble[:10]))
     counts = grade_counts(spec)
-    ranker = Ranker(seed)
+    ranker = Ranker(key)
     load = {i.certificate: 0 for i in spec.inspectors}
     inspections = []
     for n, (_rank, entity) in enumerate(_select(spec, ranker, counts), start=1):
         inspections.append({"n": n, "uscc": entity.uscc, "grade": entity.grade,
                             "inspectors": _team(spec, ranker, entity, load)})
-    return {
-        "algorithm": ALGORITHM,
+    result: dict[str, Any] = {
+        "algorithm": algorithm,
         "inputs_sm3": sm3_hex(canonical(inputs)),
         "seed_sm3": sm3_hex(seed),
         "team_size": spec.team_size,
@@ -407,6 +461,9 @@ def run(inputs: Mapping[str, Any], seed: bytes) -> dict[str, Any]:
         "inspections": inspections,
         "load": [{"certificate": cert, "inspections": load[cert]} for cert in sorted(load)],
     }
+    if algorithm == ALGORITHM_V2:
+        result["witness"] = witness
+    return result
 
 
 # --- checking a published bundle ----------------------------------------------------------
@@ -427,8 +484,9 @@ def _seed_bytes(raw: Any) -> bytes | None:
 
 def verify_bundle(bundle: Mapping[str, Any]) -> list[Check]:
     """Check a bundle on its own: its inputs hash to its inputs_sm3, its seed to its seed_sm3,
-    and re-running the draw gives exactly its result. (Whether those hashes are the ones in
-    the ledger is for the caller to check against the ledger's entries.)"""
+    (v2) its witness is well-formed, and re-running the draw by the algorithm its inputs name
+    gives exactly its result. (Whether those hashes, and the witness, are the ones in the
+    ledger is for the caller to check against the ledger's entries.)"""
     checks: list[Check] = []
     inputs = bundle.get("inputs")
     if bundle.get("bundle") != BUNDLE_FORMAT or not isinstance(inputs, Mapping):
@@ -448,8 +506,12 @@ def verify_bundle(bundle: Mapping[str, Any]) -> list[Check]:
         checks.append(Check("result", bundle.get("result") is None,
                             "cancelled before the draw: no result"))
         return checks
+    witness = bundle.get("witness")
+    if inputs.get("algorithm") == ALGORITHM_V2:
+        problem = witness_problem(witness)
+        checks.append(Check("witness", problem is None, problem or str(witness)))
     try:
-        again = canonical(run(inputs, seed))
+        again = canonical(run(inputs, seed, witness))
     except DrawInputError as exc:
         return [*checks, Check("result", False, str(exc))]
     published = bundle.get("result")

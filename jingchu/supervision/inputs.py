@@ -216,8 +216,9 @@ def frozen_preview(draw: Draw) -> Preview:
 
 def bundle(draw: Draw) -> dict[str, Any]:
     """The public bundle of a draw (docs/supervision-draw.md §6): everything needed to check
-    it. The seed and the result are null until the draw is run (a cancelled plan's seed is
-    revealed, with no result)."""
+    it. The seed, the witness (jingchu-draw-v2) and the result are null until the draw is run
+    (a cancelled plan's seed is revealed, with no witness and no result); a v1 draw has no
+    witness."""
     plan = draw.plan
     return {
         "bundle": drawing.BUNDLE_FORMAT,
@@ -228,6 +229,7 @@ def bundle(draw: Draw) -> dict[str, Any]:
         "inputs_sm3": draw.inputs_hash,
         "seed_sm3": draw.seed_hash,
         "seed": draw.seed or None,
+        "witness": draw.witness or None,
         "result": json.loads(draw.result) if draw.result else None,
         "result_sm3": draw.result_hash or None,
         "ledger": {"commit_entry": draw.commit_entry, "reveal_entry": draw.reveal_entry},

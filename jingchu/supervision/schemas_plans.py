@@ -23,6 +23,13 @@ class PlanIn(Schema):
                                 description="uids of the joint departments (a joint plan)")
 
 
+class PlanDrawIn(Schema):
+    witness: str = Field("", description=(
+        "jingchu-draw-v2: the witness code, 1–64 printable characters, supplied at the draw by "
+        "someone other than the platform (e.g. announced by the supervising officer); mixed "
+        "into the seed and published. Ignored for a draw committed as jingchu-draw-v1."))
+
+
 class PlanCancelIn(Schema):
     reason: str = Field(max_length=500)
 
@@ -50,6 +57,8 @@ class PlanDrawOut(Schema):
     inputs_sm3: str
     seed_sm3: str
     seed: str | None = Field(description="hex; null until the draw is run (or cancelled)")
+    witness: str | None = Field(description="jingchu-draw-v2: the witness code given at the "
+                                            "draw; null before it and for v1 draws")
     result_sm3: str | None
     commit_entry: int | None = Field(description="ledger index of the commitment")
     reveal_entry: int | None = Field(description="ledger index of the reveal (or cancel)")
@@ -126,6 +135,7 @@ class DrawListItemOut(Schema):
     inputs_sm3: str
     seed_sm3: str
     seed: str | None
+    witness: str | None
     result_sm3: str | None
     commit_entry: int | None
     reveal_entry: int | None

@@ -1,9 +1,11 @@
 """Inspection plans (抽查计划) and their publicly verifiable draws (双随机).
 
 A plan is made as a draft; committing its draw freezes the inputs (jingchu.supervision.inputs)
-and a secret seed, and appends their SM3 hashes to the ledger; running the draw reveals the
-seed, computes the result (jingchu.supervision.drawing), creates the inspections and appends
-the seed and the result's hash to the ledger. A plan may be cancelled until it is drawn; a
+and a secret seed, and appends their SM3 hashes to the ledger; running the draw takes a witness
+text that someone other than the platform supplies at the draw (jingchu-draw-v2), reveals the
+seed, computes the result from the inputs, the seed and the witness
+(jingchu.supervision.drawing), creates the inspections and appends the seed, the witness and
+the result's hash to the ledger. A plan may be cancelled until it is drawn; a
 committed one reveals its seed in the ledger when cancelled. docs/supervision-draw.md.
 
 Every action locks the plan row first, checks the named permission, validates everything,
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -302,6 +305,26 @@ def do_commit_draw(actor: Any, plan: InspectionPlan) -> Draw:
 # --- running the draw ---------------------------------------------------------------------
 
 
+def clean_witness(raw: Any) -> str:
+    """The witness text as drawing.py takes it: Unicode NFKC (full-width digits and spaces
+    become plain ones), runs of white space made one space, no space at either end; raises
+    ActionError (field "witness") when nothing is left or it is not 1 to WITNESS_MAX printable
+    characters."""
+    text = unicodedata.normalize("NFKC", raw if isinstance(raw, str) else "")
+    text = unicodedata.normalize("NFKC", " ".join(text.split()))
+    if not text:
+        raise ActionError("witness_required",
+                          _("Enter the witness code: the text announced at the draw by someone "
+                            "other than the platform."), {"field": "witness"})
+    problem = drawing.witness_problem(text)
+    if problem is not None:
+        raise ActionError("witness_invalid",
+                          _("The witness code is 1 to %(max)d printable characters (letters, "
+                            "digits, punctuation, single spaces).")
+                          % {"max": drawing.WITNESS_MAX}, {"field": "witness", "problem": problem})
+    return text
+
+
 def _revealed_seed(draw: Draw) -> bytes:
     """The secret seed, checked against the commitment and the frozen inputs against theirs."""
     try:
@@ -367,38 +390,44 @@ def _notify(actor: Any, plan: InspectionPlan) -> int:
 
 
 @transaction.atomic
-def do_run_draw(actor: Any, plan: InspectionPlan) -> Draw:
-    """Reveal the seed, draw, create the inspections, append the reveal to the ledger and tell
-    the drawn inspectors."""
+def do_run_draw(actor: Any, plan: InspectionPlan, *, witness: Any) -> Draw:
+    """Reveal the seed, draw with the witness text (jingchu-draw-v2: supplied now by someone
+    other than the platform, e.g. the number the supervising officer announces; a draw
+    committed as jingchu-draw-v1 takes none, and a witness given for it is ignored), create the
+    inspections, append the reveal to the ledger and tell the drawn inspectors."""
     plan = _lock(plan)
     _require(permissions.can_draw(actor, plan))
     _require_status(plan, PlanStatus.COMMITTED)
     draw = Draw.objects.select_for_update().get(plan=plan)
+    text_witness = clean_witness(witness) if draw.algorithm == drawing.ALGORITHM_V2 else None
     seed = _revealed_seed(draw)
     try:
-        result = drawing.run(json.loads(draw.inputs), seed)
+        result = drawing.run(json.loads(draw.inputs), seed, text_witness)
     except drawing.DrawInputError as exc:
         raise ActionError("draw_failed", _("The draw cannot be run: %(reason)s")
                           % {"reason": exc}, status=409) from exc
     text = drawing.canonical(result)
     made = _create_inspections(plan, result)
-    draw.seed, draw.secret_seed = seed.hex(), ""
+    draw.seed, draw.secret_seed, draw.witness = seed.hex(), "", text_witness or ""
     draw.result, draw.result_hash = text.decode("utf-8"), drawing.sm3_hex(text)
     draw.drawn_at, draw.drawn_by = timezone.now(), _user(actor)
-    entry = do_append(KIND_REVEALED, {
+    payload: dict[str, Any] = {
         "plan": plan.number, "algorithm": draw.algorithm, "inputs_sm3": draw.inputs_hash,
         "seed_sm3": draw.seed_hash, "seed": draw.seed, "result_sm3": draw.result_hash,
         "commit_entry": draw.commit_entry, "inspections": len(made),
-        "drawn_at": draw.drawn_at.isoformat()}, draw, actor=actor)
+        "drawn_at": draw.drawn_at.isoformat()}
+    if text_witness is not None:
+        payload["witness"] = text_witness
+    entry = do_append(KIND_REVEALED, payload, draw, actor=actor)
     draw.reveal_entry = entry.index
-    draw.save(update_fields=["seed", "secret_seed", "result", "result_hash", "drawn_at",
-                             "drawn_by", "reveal_entry"])
+    draw.save(update_fields=["seed", "secret_seed", "witness", "result", "result_hash",
+                             "drawn_at", "drawn_by", "reveal_entry"])
     plan.status = PlanStatus.DRAWN
     plan.save(update_fields=["status", "updated_at"])
     told = _notify(actor, plan)
     audit.record("supervision.draw.run", actor, plan, {
-        "seed": draw.seed, "result_sm3": draw.result_hash, "ledger_index": entry.index,
-        "inspections": len(made), "inspectors_told": told})
+        "seed": draw.seed, "witness": draw.witness, "result_sm3": draw.result_hash,
+        "ledger_index": entry.index, "inspections": len(made), "inspectors_told": told})
     return draw
 
 

@@ -80,6 +80,10 @@ class Draw(models.Model):
     seed_hash = models.CharField(max_length=64)  # SM3 hex of the seed bytes
     secret_seed = EncryptedTextField(blank=True, default="")  # hex, until revealed
     seed = models.CharField(max_length=64, blank=True)  # hex, once revealed
+    # jingchu-draw-v2: the public text supplied at the draw by someone other than the platform
+    # (e.g. the number the supervising officer announces), mixed into the seed; "" before the
+    # draw and for jingchu-draw-v1 draws. Published.
+    witness = models.CharField(max_length=64, blank=True, default="")
     result = models.TextField(blank=True)  # canonical JSON, published
     result_hash = models.CharField(max_length=64, blank=True)
     commit_entry = models.PositiveBigIntegerField(null=True, blank=True)  # ledger index

@@ -145,6 +145,7 @@ def _plan_and_draw(page: Any, base: str, world: dict[str, Any]) -> tuple[str, st
     assert int(page.locator("#preview").get_attribute("data-drawn")) >= 1
     page.click("#submit-commit")
     page.wait_for_selector("#plan-summary[data-status=committed]")
+    page.fill("#id_witness", "见证码 2026-10-20 第3号")
     page.click("#submit-draw")
     page.wait_for_selector("#plan-summary[data-status=drawn]")
     row = page.locator("#inspections tr[data-number]").first

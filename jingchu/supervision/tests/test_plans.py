@@ -1,7 +1,9 @@
 """Plans and their draws through the actions (jingchu.supervision.actions.plans): making a plan
 and its refusals, the inputs built from the database (scope, grades, eligible inspectors,
-exclusions), the commitment and the reveal in the ledger, the inspections drawn, joint plans,
-cancelling, and refusals to people outside the lead department."""
+exclusions), the commitment and the reveal in the ledger, the witness of the draw (required,
+normalized, refused when malformed with nothing written; none for a draw committed as v1), the
+inspections drawn, joint plans, cancelling, and refusals to people outside the lead
+department."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from jingchu.supervision.tests.conftest import ENTITY_COUNT
 
 pytestmark = pytest.mark.django_db
 World = dict[str, Any]
+WITNESS = "见证码 2026-10-20 第3号"
 
 
 def entry_at(index: int | None) -> Entry:
@@ -54,7 +57,7 @@ def drawn_plan(world: World, **changes: Any) -> InspectionPlan:
     plan = make_plan(world, **changes)
     leader = world["users"]["amr_leader"]
     plans.do_commit_draw(leader, plan)
-    plans.do_run_draw(leader, plan)
+    plans.do_run_draw(leader, plan, witness=WITNESS)
     plan.refresh_from_db()
     return plan
 
@@ -145,8 +148,10 @@ def test_the_draw_creates_inspections_by_grade_and_tells_inspectors(
     draw = Draw.objects.get(plan=plan)
     result = json.loads(draw.result)
     assert plan.status == PlanStatus.DRAWN and draw.secret_seed == ""
+    assert draw.algorithm == "jingchu-draw-v2" and draw.witness == WITNESS
     assert draw.result_hash == drawing.sm3_hex(draw.result.encode())
-    assert result == drawing.run(json.loads(draw.inputs), bytes.fromhex(draw.seed))
+    assert result == drawing.run(json.loads(draw.inputs), bytes.fromhex(draw.seed), WITNESS)
+    assert result["witness"] == WITNESS
     # A 10 × 5% → 1, B 20 × 10% → 2, C 6 × 20% → 2, D 4 × 30% → 2
     made = list(plan.inspections.order_by("number"))
     assert Counter(i.grade for i in made) == {"A": 1, "B": 2, "C": 2, "D": 2}
@@ -162,12 +167,13 @@ def test_the_draw_creates_inspections_by_grade_and_tells_inspectors(
     assert entry.kind == "supervision.draw.revealed"
     assert (payload["seed"], payload["result_sm3"], payload["commit_entry"]) == (
         draw.seed, draw.result_hash, draw.commit_entry)
+    assert payload["witness"] == WITNESS and payload["algorithm"] == "jingchu-draw-v2"
     drawn_users = set(InspectionInspector.objects.filter(inspection__plan=plan)
                       .values_list("inspector__staff__user", flat=True))
     told = Notification.objects.filter(subject__contains=plan.number)
     assert set(told.values_list("recipient", flat=True)) == drawn_users
     with pytest.raises(ActionError) as caught:
-        plans.do_run_draw(supervision_world["users"]["amr_leader"], plan)
+        plans.do_run_draw(supervision_world["users"]["amr_leader"], plan, witness=WITNESS)
     assert caught.value.code == "wrong_state"
 
 
@@ -297,7 +303,7 @@ def test_only_the_lead_departments_leaders_commit_run_and_cancel(
             plans.do_cancel_plan(user, plan, reason="不需要")
     plans.do_commit_draw(world["users"]["amr_leader"], plan)
     with pytest.raises(NotPermitted):
-        plans.do_run_draw(world["users"]["env_leader"], plan)
+        plans.do_run_draw(world["users"]["env_leader"], plan, witness=WITNESS)
 
 
 def test_the_draw_is_refused_when_drawn_codes_left_the_directory(
@@ -309,9 +315,58 @@ def test_the_draw_is_refused_when_drawn_codes_left_the_directory(
         inspector.certificate_number = f"NEW-{inspector.certificate_number}"
         inspector.save()
     with pytest.raises(ActionError) as caught:
-        plans.do_run_draw(leader, plan)
+        plans.do_run_draw(leader, plan, witness=WITNESS)
     assert caught.value.code == "draw_inputs_changed"
     assert all(code.startswith("ZF-SC-") for code in caught.value.details["codes"])
     plan.refresh_from_db()
     assert plan.status == PlanStatus.COMMITTED and not plan.inspections.exists()
     assert Draw.objects.get(plan=plan).secret_seed
+
+
+@pytest.mark.parametrize(("witness", "code"), [
+    (None, "witness_required"), ("", "witness_required"), (" \u3000 ", "witness_required"),
+    ("第3号" * 22, "witness_invalid"), ("3\x07", "witness_invalid"),
+    ("3\u200b", "witness_invalid"),
+])
+def test_the_draw_needs_a_well_formed_witness(supervision_world: World, witness: Any,
+                                              code: str) -> None:
+    leader = supervision_world["users"]["amr_leader"]
+    plan = make_plan(supervision_world)
+    plans.do_commit_draw(leader, plan)
+    before = Entry.objects.count()
+    with pytest.raises(ActionError) as caught:
+        plans.do_run_draw(leader, plan, witness=witness)
+    assert (caught.value.code, caught.value.status) == (code, 400)
+    assert caught.value.details["field"] == "witness"
+    plan.refresh_from_db()
+    draw = Draw.objects.get(plan=plan)
+    assert plan.status == PlanStatus.COMMITTED and not plan.inspections.exists()
+    assert draw.secret_seed and not draw.seed and not draw.witness and not draw.result
+    assert Entry.objects.count() == before
+
+
+def test_the_witness_is_normalized_before_the_draw(supervision_world: World) -> None:
+    leader = supervision_world["users"]["amr_leader"]
+    plan = make_plan(supervision_world)
+    plans.do_commit_draw(leader, plan)
+    # full-width digits and spaces, runs of spaces, spaces at the ends: one plain form
+    draw = plans.do_run_draw(leader, plan, witness="  见证码\u3000２０２６-10-20   第3号 ")
+    assert draw.witness == WITNESS
+    assert json.loads(draw.result)["witness"] == WITNESS
+
+
+def test_a_draw_committed_as_v1_is_drawn_as_v1(supervision_world: World,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draw committed before v2 existed (still in a database) keeps its algorithm: drawn
+    without a witness (one given is ignored), its result what v1 gives."""
+    leader = supervision_world["users"]["amr_leader"]
+    plan = make_plan(supervision_world)
+    with monkeypatch.context() as patched:
+        patched.setattr(drawing, "ALGORITHM", drawing.ALGORITHM_V1)
+        plans.do_commit_draw(leader, plan)
+    draw = plans.do_run_draw(leader, plan, witness="")
+    assert draw.algorithm == "jingchu-draw-v1" and draw.witness == ""
+    result = json.loads(draw.result)
+    assert result == drawing.run(json.loads(draw.inputs), bytes.fromhex(draw.seed))
+    assert "witness" not in result and "witness" not in entry_at(draw.reveal_entry).payload
+    assert inputs.bundle(draw)["witness"] is None

@@ -1,6 +1,7 @@
 """The plan pages, the public draw pages and the plans/draws API: a leader plans, previews,
-commits and draws on the pages and through the API; anyone reads the draws and downloads the
-bundle; outsiders are refused (403) on every staff page and endpoint."""
+commits and draws (with the witness code) on the pages and through the API; a missing or
+malformed witness is refused (400, nothing written); anyone reads the draws, their witness, and
+downloads the bundle; outsiders are refused (403) on every staff page and endpoint."""
 
 from __future__ import annotations
 
@@ -15,10 +16,12 @@ from django.utils import timezone
 
 from jingchu.cases.tests.conftest import PASSWORD
 from jingchu.identity.choices import LegalEntityKind
+from jingchu.ledger.models import Entry
 from jingchu.supervision import drawing
+from jingchu.supervision.actions import plans as plan_actions
 from jingchu.supervision.choices import PlanStatus
 from jingchu.supervision.models import Draw, InspectionPlan
-from jingchu.supervision.tests.test_plans import drawn_plan, make_plan
+from jingchu.supervision.tests.test_plans import WITNESS, drawn_plan, make_plan
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/supervision"
@@ -64,11 +67,14 @@ def test_a_leader_plans_commits_and_draws_on_the_pages(supervision_world: World)
     assert leader.post(reverse("supervision:plan_commit", args=[plan.number])).status_code == 302
     shown = leader.get(made["Location"]).content.decode()
     assert 'id="submit-draw"' in shown and Draw.objects.get().inputs_hash in shown
+    assert 'id="id_witness"' in shown and "jingchu-draw-v2" in shown
     assert 'data-entities="20"' in shown  # the counts, now from the frozen inputs
-    assert leader.post(reverse("supervision:plan_draw", args=[plan.number])).status_code == 302
+    assert leader.post(reverse("supervision:plan_draw", args=[plan.number]),
+                       {"witness": WITNESS}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAWN
     shown = leader.get(made["Location"]).content.decode()
+    assert WITNESS in shown and 'id="witness"' in shown
     first = plan.inspections.order_by("number").first()
     assert first is not None
     assert reverse("supervision:inspection", kwargs={"number": first.number}) in shown
@@ -127,14 +133,16 @@ def test_anyone_reads_a_draw_and_downloads_its_bundle(supervision_world: World) 
     shown = public.get(reverse("supervision:public_draw", args=[plan.number]))
     text = shown.content.decode()
     assert shown.status_code == 200
-    for value in (draw.inputs_hash, draw.seed_hash, draw.seed, draw.result_hash):
+    for value in (draw.inputs_hash, draw.seed_hash, draw.seed, draw.result_hash, WITNESS):
         assert value in text
+    assert 'id="witness"' in text and "jingchu-draw-v2" in text
     assert f'data-ledger-index="{draw.commit_entry}"' in text
     assert entity.uscc in text and entity.name not in text
     assert "代表" not in text and "amr_insp" not in text  # no personal data
     bundle = public.get(reverse("supervision:public_draw_json", args=[plan.number]))
     assert bundle["Content-Disposition"].startswith("attachment")
     data = json.loads(bundle.content)
+    assert data["witness"] == WITNESS
     assert all(c.ok for c in drawing.verify_bundle(data))
     assert public.get(reverse("supervision:public_draw", args=["nope"])).status_code == 404
     waiting = make_plan(supervision_world)
@@ -155,15 +163,18 @@ def test_the_api_plans_previews_commits_and_draws(supervision_world: World) -> N
     assert [g["grade"] for g in preview["grades"]] == ["A", "B", "C", "D"]
     committed = post_json(leader, f"/plans/{number}/commit").json()
     assert committed["status"] == "committed" and committed["draw"]["seed"] is None
-    drawn = post_json(leader, f"/plans/{number}/draw").json()
+    drawn = post_json(leader, f"/plans/{number}/draw", {"witness": WITNESS}).json()
     assert drawn["status"] == "drawn" and len(drawn["inspections"]) == preview["drawn"]
-    again = post_json(leader, f"/plans/{number}/draw")
+    assert drawn["draw"]["witness"] == WITNESS
+    again = post_json(leader, f"/plans/{number}/draw", {"witness": WITNESS})
     assert again.status_code == 409 and again.json()["code"] == "wrong_state"
     listed = leader.get(f"{API}/plans").json()
     assert listed["count"] == 1 and listed["items"][0]["number"] == number
     draws = Client().get(f"{API}/draws").json()
     assert draws["items"][0]["plan"] == number and draws["items"][0]["seed"]
+    assert draws["items"][0]["witness"] == WITNESS
     bundle = Client().get(f"{API}/draws/{number}").json()
+    assert bundle["witness"] == WITNESS
     assert all(c.ok for c in drawing.verify_bundle(bundle))
     assert Client().get(f"{API}/draws/none").status_code == 404
 
@@ -189,3 +200,47 @@ def test_the_api_refuses_outsiders_and_bad_input(supervision_world: World) -> No
     assert leader.get(f"{API}/plans/none").status_code == 404
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAFT
+
+
+def assert_not_drawn(plan: InspectionPlan, entries: int) -> None:
+    plan.refresh_from_db()
+    draw = Draw.objects.get(plan=plan)
+    assert plan.status == PlanStatus.COMMITTED and not plan.inspections.exists()
+    assert draw.secret_seed and not draw.seed and not draw.witness
+    assert Entry.objects.count() == entries
+
+
+def test_the_draw_page_refuses_a_missing_or_bad_witness(supervision_world: World) -> None:
+    plan = make_plan(supervision_world)
+    plan_actions.do_commit_draw(supervision_world["users"]["amr_leader"], plan)
+    entries = Entry.objects.count()
+    leader = signed_in("amr_leader")
+    url = reverse("supervision:plan_draw", args=[plan.number])
+    missing = leader.post(url)
+    assert missing.status_code == 400
+    assert 'id="witness-error"' in missing.content.decode()
+    bad = leader.post(url, {"witness": "第3号\u200b"})
+    text = bad.content.decode()
+    assert bad.status_code == 400 and 'id="witness-error"' in text and "第3号" in text
+    too_long = leader.post(url, {"witness": "9" * 65})
+    assert too_long.status_code == 400
+    assert_not_drawn(plan, entries)
+    outsider = signed_in("outsider")
+    assert outsider.post(url, {"witness": WITNESS}).status_code == 403
+    assert_not_drawn(plan, entries)
+
+
+def test_the_draw_api_refuses_a_missing_or_bad_witness(supervision_world: World) -> None:
+    plan = make_plan(supervision_world)
+    plan_actions.do_commit_draw(supervision_world["users"]["amr_leader"], plan)
+    entries = Entry.objects.count()
+    leader = signed_in("amr_leader")
+    url = f"/plans/{plan.number}/draw"
+    for body, code in (({}, "witness_required"), ({"witness": "  "}, "witness_required"),
+                       ({"witness": "a\x07b"}, "witness_invalid"),
+                       ({"witness": "9" * 65}, "witness_invalid")):
+        refused = post_json(leader, url, body)
+        assert refused.status_code == 400, refused.content
+        assert refused.json()["code"] == code and refused.json()["details"]["field"] == "witness"
+    assert post_json(leader, url, {"witness": 7}).status_code == 422
+    assert_not_drawn(plan, entries)

@@ -1,9 +1,10 @@
 """Plans and draws (双随机): the staff's plan pages and the public draw pages.
 
 Staff: the plans of the user's departments, the new-plan form, and the plan page (scope
-preview with counts per grade before the commitment; commit, draw and cancel buttons by
-permission; the inspections drawn). Public, for anyone: the draws, each with its commitment,
-ledger entries, seed once revealed, inputs and result, the JSON bundle, and how to verify it.
+preview with counts per grade before the commitment; commit, draw (with the witness code
+announced at the draw) and cancel by permission; the inspections drawn). Public, for anyone:
+the draws, each with its commitment, ledger entries, seed and witness once revealed, inputs and
+result, the JSON bundle, and how to verify it.
 Every view names its permission check; jingchu.supervision.actions.plans decides and
 validates.
 """
@@ -275,6 +276,8 @@ def _plan_context(request: HttpRequest, plan: InspectionPlan) -> dict[str, Any]:
         "may_draw": may_draw and plan.status == PlanStatus.COMMITTED,
         "may_cancel": may_draw and plan.status in (PlanStatus.DRAFT, PlanStatus.COMMITTED),
         "cancel_form": CancelForm(), "preview": None, "inspections": [],
+        "needs_witness": draw is not None and draw.algorithm == drawing.ALGORITHM_V2,
+        "witness_max": drawing.WITNESS_MAX,
         "cancel_reason": _cancel_reason(plan) if plan.status == PlanStatus.CANCELLED else "",
     }
     if plan.status == PlanStatus.DRAFT:
@@ -315,7 +318,7 @@ def _plan_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
             messages.success(request, _("The draw is committed: its inputs and the hash of "
                                         "its seed are in the ledger."))
         elif step == "draw":
-            actions.do_run_draw(request.user, plan)
+            actions.do_run_draw(request.user, plan, witness=request.POST.get("witness", ""))
             messages.success(request, _("The draw is done and published."))
         else:
             assert form is not None
@@ -326,7 +329,10 @@ def _plan_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
             form.is_valid()
             add_action_error(form, exc)
             return _render_plan(request, plan_or_404(number), exc.status, cancel_form=form)
-        return _render_plan(request, plan_or_404(number), exc.status, error=exc.message)
+        on_witness = exc.details.get("field") == "witness"
+        return _render_plan(request, plan_or_404(number), exc.status, error=exc.message,
+                            witness=request.POST.get("witness", "")[:200],
+                            witness_error=exc.message if on_witness else "")
     return redirect("supervision:plan", number=plan.number)
 
 
@@ -401,6 +407,7 @@ def public_draw(request: HttpRequest, number: str) -> HttpResponse:
         "industries": [Industry(v).label for v in plan.industries if v in Industry.values],
         "frozen": frozen, "entity_count": len(frozen.get("entities", [])),
         "inspector_count": len(frozen.get("inspectors", [])),
+        "is_v2": draw.algorithm == drawing.ALGORITHM_V2,
         "result": json.loads(draw.result) if draw.result else None,
         "rows": _result_rows(draw),
         "inputs_pretty": json.dumps(frozen, ensure_ascii=False, indent=1),
