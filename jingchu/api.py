@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from jingchu.bizenv.api import router as bizenv_router
 from jingchu.cases.api import router as cases_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
@@ -145,3 +146,4 @@ api.add_router("/opendata/", opendata_router)
 api.add_router("/hotline/", hotline_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/oversight/", oversight_router)
+api.add_router("/bizenv/", bizenv_router)

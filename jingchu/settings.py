@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "jingchu.hotline",
     "jingchu.supervision",
     "jingchu.oversight",
+    "jingchu.bizenv",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,11 @@ CELERY_BEAT_SCHEDULE = {
     "scan-oversight-overdue": {
         "task": "jingchu.oversight.tasks.scan_overdue_assignments",
         "schedule": 3600.0,
+    },
+    # 营商环境评估: last month's evaluation and PDF reports, once the month is over (daily check).
+    "evaluate-bizenv-previous-month": {
+        "task": "jingchu.bizenv.tasks.evaluate_previous_month",
+        "schedule": 86400.0,
     },
     # Credit grades: events age out of their windows, so grades are recomputed daily.
     "compute-credit-grades": {

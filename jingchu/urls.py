@@ -33,6 +33,7 @@ urlpatterns = [
     path("open311/v2/", include("jingchu.hotline.open311.urls", namespace="open311")),
     path("supervision/", include("jingchu.supervision.urls", namespace="supervision")),
     path("oversight/", include("jingchu.oversight.urls", namespace="oversight")),
+    path("bizenv/", include("jingchu.bizenv.urls", namespace="bizenv")),
     path("api/3/action/", include("jingchu.opendata.ckan_urls")),
     # ckanapi's RemoteCKAN calls the unversioned /api/action/ that CKAN also serves.
     path("api/action/", include("jingchu.opendata.ckan_urls")),
