@@ -1,4 +1,8 @@
-"""`jingchu supervision verify-draw (NUMBER | --file BUNDLE.json)`: check a published draw.
+"""The draw verbs of `jingchu supervision`: `draw NUMBER --witness TEXT` runs a committed
+plan's draw as the platform with a progress bar on stderr; `verify-draw (NUMBER | --file
+BUNDLE.json)` checks a published draw.
+
+`verify-draw`:
 
 From the database (by plan number) or from a downloaded bundle file, it re-runs the draw
 (jingchu.supervision.drawing, by the algorithm its inputs name: jingchu-draw-v2, or v1 for the
@@ -23,6 +27,8 @@ from django.db import DatabaseError
 from jingchu.supervision import drawing, inputs
 from jingchu.supervision.actions.plans import KIND_CANCELLED, KIND_COMMITTED, KIND_REVEALED
 from jingchu.supervision.models import Draw, InspectionInspector, InspectionPlan
+
+DRAW_LABELS = {"draw": "drawing"}
 
 
 @dataclass(frozen=True)
@@ -178,3 +184,35 @@ def verify_draw(stdout: Any, *, number: str | None, path: str | None) -> int:
     failed = [line for line in lines if not line.ok]
     _say(stdout, "everything matches" if not failed else f"{len(failed)} check(s) FAILED")
     return 0 if not failed else 1
+
+
+# --- running a draw -----------------------------------------------------------------------
+
+
+def draw(stdout: Any, stderr: Any, *, number: str, witness: str) -> int:
+    """Run plan NUMBER's committed draw with the witness code announced at the draw, as the
+    platform (do_run_draw(system=True)), showing on `stderr` (a management command's
+    OutputWrapper) how many drawn entities have their inspectors. Exit status 0 drawn, 1
+    refused (the plan is not committed, the witness is malformed ...: nothing drawn), 2 no
+    such plan."""
+    from jingchu.core.errors import ActionError
+    from jingchu.core.progress import ProgressBar
+    from jingchu.supervision.actions.plans import do_run_draw
+
+    plan = InspectionPlan.objects.filter(number=number).first()
+    if plan is None:
+        _say(stdout, f"no plan {number}")
+        return 2
+    bar = ProgressBar(stderr, DRAW_LABELS)
+    try:
+        done = do_run_draw(None, plan, witness=witness, system=True,
+                           progress=lambda count, total: bar("draw", count, total))
+    except ActionError as exc:
+        bar.end()
+        _say(stdout, f"The draw of plan {number} was not run: {exc.message}")
+        return 1
+    bar.end()
+    count = plan.inspections.count()
+    _say(stdout, f"Drew {count} inspection(s) for plan {number}: seed {done.seed}, "
+                 f"result SM3 {done.result_hash}, ledger entry #{done.reveal_entry}.")
+    return 0

@@ -50,6 +50,9 @@ _BLOCK = 64  # SM3 block size, for HMAC
 _PRECISION = 60  # decimal digits: products of two inputs are always exact
 _DECIMAL = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,6})?$")
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+PROGRESS_STEPS = 100  # run() reports its progress about every 1 %
+
+Progress = Callable[[int, int], None]  # progress(done, total) of run()
 
 
 class DrawInputError(ValueError):
@@ -432,11 +435,15 @@ def _team(spec: Spec, ranker: Ranker, entity: Entity, load: dict[str, int]) -> l
     return team
 
 
-def run(inputs: Mapping[str, Any], seed: bytes, witness: str | None = None) -> dict[str, Any]:
+def run(inputs: Mapping[str, Any], seed: bytes, witness: str | None = None,
+        progress: Progress | None = None) -> dict[str, Any]:
     """The result of the draw by the algorithm the inputs name (v2 with its witness; v1 takes
     none): counts per grade, the inspections in visiting order with their teams, and every
     inspector's load. Raises DrawInputError on bad inputs, a missing or malformed witness, or
-    when an entity in scope cannot get a full team (the commitment refuses such inputs)."""
+    when an entity in scope cannot get a full team (the commitment refuses such inputs).
+    `progress(done, total)`, when given, is told how many of the `total` drawn entities have
+    their teams: once at 0, then at most PROGRESS_STEPS times more, the last at the total (it
+    does not change the result)."""
     algorithm, key = _rank_key(inputs, seed, witness)
     spec = parse(inputs)
     trouble = problems(spec)
@@ -447,9 +454,15 @@ def run(inputs: Mapping[str, Any], seed: bytes, witness: str | None = None) -> d
     ranker = Ranker(key)
     load = {i.certificate: 0 for i in spec.inspectors}
     inspections = []
-    for n, (_rank, entity) in enumerate(_select(spec, ranker, counts), start=1):
+    drawn = _select(spec, ranker, counts)
+    total, every = len(drawn), max(1, math.ceil(len(drawn) / PROGRESS_STEPS))
+    if progress is not None:
+        progress(0, total)
+    for n, (_rank, entity) in enumerate(drawn, start=1):
         inspections.append({"n": n, "uscc": entity.uscc, "grade": entity.grade,
                             "inspectors": _team(spec, ranker, entity, load)})
+        if progress is not None and (n % every == 0 or n == total):
+            progress(n, total)
     result: dict[str, Any] = {
         "algorithm": algorithm,
         "inputs_sm3": sm3_hex(canonical(inputs)),

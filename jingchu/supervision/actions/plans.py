@@ -36,7 +36,7 @@ from jingchu.core.errors import ActionError, NotPermitted, clean_reason, clean_t
 from jingchu.core.models import Organization, Region
 from jingchu.identity.models import LegalEntity
 from jingchu.ledger.actions import do_append
-from jingchu.supervision import drawing, inputs, numbering, permissions
+from jingchu.supervision import drawing, inputs, numbering, permissions, tasks
 from jingchu.supervision.choices import Industry, PlanStatus
 from jingchu.supervision.models import (
     Draw,
@@ -389,20 +389,35 @@ def _notify(actor: Any, plan: InspectionPlan) -> int:
     return len(mine)
 
 
+def _drawable(actor: Any, plan: InspectionPlan, witness: Any, *,
+              system: bool = False) -> tuple[InspectionPlan, Draw, str | None, bytes]:
+    """The checks before a draw, in this order: the permission (unless the platform runs it),
+    the plan's state, the witness, the stored commitment. The plan row is locked; the draw row
+    is not (every action on a draw locks its plan first), so that DrawBoard can publish the
+    run's progress on it while the run's transaction is open."""
+    plan = _lock(plan)
+    if not system:
+        _require(permissions.can_draw(actor, plan))
+    _require_status(plan, PlanStatus.COMMITTED)
+    draw = Draw.objects.get(plan=plan)
+    text_witness = clean_witness(witness) if draw.algorithm == drawing.ALGORITHM_V2 else None
+    return plan, draw, text_witness, _revealed_seed(draw)
+
+
 @transaction.atomic
-def do_run_draw(actor: Any, plan: InspectionPlan, *, witness: Any) -> Draw:
+def do_run_draw(actor: Any, plan: InspectionPlan, *, witness: Any,
+                progress: drawing.Progress | None = None, system: bool = False) -> Draw:
     """Reveal the seed, draw with the witness text (jingchu-draw-v2: supplied now by someone
     other than the platform, e.g. the number the supervising officer announces; a draw
     committed as jingchu-draw-v1 takes none, and a witness given for it is ignored), create the
-    inspections, append the reveal to the ledger and tell the drawn inspectors."""
-    plan = _lock(plan)
-    _require(permissions.can_draw(actor, plan))
-    _require_status(plan, PlanStatus.COMMITTED)
-    draw = Draw.objects.select_for_update().get(plan=plan)
-    text_witness = clean_witness(witness) if draw.algorithm == drawing.ALGORITHM_V2 else None
-    seed = _revealed_seed(draw)
+    inspections, append the reveal to the ledger and tell the drawn inspectors.
+    `progress(done, total)` follows the drawn entities getting their teams (drawing.run);
+    `system=True`: the platform runs it (the command line), and no staff permission applies."""
+    plan, draw, text_witness, seed = _drawable(actor, plan, witness, system=system)
+    if system:
+        actor = None
     try:
-        result = drawing.run(json.loads(draw.inputs), seed, text_witness)
+        result = drawing.run(json.loads(draw.inputs), seed, text_witness, progress)
     except drawing.DrawInputError as exc:
         raise ActionError("draw_failed", _("The draw cannot be run: %(reason)s")
                           % {"reason": exc}, status=409) from exc
@@ -411,6 +426,8 @@ def do_run_draw(actor: Any, plan: InspectionPlan, *, witness: Any) -> Draw:
     draw.seed, draw.secret_seed, draw.witness = seed.hex(), "", text_witness or ""
     draw.result, draw.result_hash = text.decode("utf-8"), drawing.sm3_hex(text)
     draw.drawn_at, draw.drawn_by = timezone.now(), _user(actor)
+    draw.progress_done = draw.progress_total = len(made)
+    draw.failure, draw.failed_at = "", None
     payload: dict[str, Any] = {
         "plan": plan.number, "algorithm": draw.algorithm, "inputs_sm3": draw.inputs_hash,
         "seed_sm3": draw.seed_hash, "seed": draw.seed, "result_sm3": draw.result_hash,
@@ -421,14 +438,74 @@ def do_run_draw(actor: Any, plan: InspectionPlan, *, witness: Any) -> Draw:
     entry = do_append(KIND_REVEALED, payload, draw, actor=actor)
     draw.reveal_entry = entry.index
     draw.save(update_fields=["seed", "secret_seed", "witness", "result", "result_hash",
-                             "drawn_at", "drawn_by", "reveal_entry"])
+                             "drawn_at", "drawn_by", "reveal_entry", "progress_done",
+                             "progress_total", "failure", "failed_at"])
     plan.status = PlanStatus.DRAWN
     plan.save(update_fields=["status", "updated_at"])
     told = _notify(actor, plan)
     audit.record("supervision.draw.run", actor, plan, {
         "seed": draw.seed, "witness": draw.witness, "result_sm3": draw.result_hash,
-        "ledger_index": entry.index, "inspections": len(made), "inspectors_told": told})
+        "ledger_index": entry.index, "inspections": len(made), "inspectors_told": told},
+        actor_label="system" if system else "")
     return draw
+
+
+# --- the draw as long work: requested on the page, run by a task -----------------------------
+
+REQUEST_STALE_AFTER = dt.timedelta(minutes=15)  # a request this old may be made again
+
+
+def request_is_open(draw: Draw | None) -> bool:
+    """A draw requested lately and neither drawn nor failed since: its run is queued or under
+    way, and another request is refused. (After REQUEST_STALE_AFTER the worker is presumed
+    lost; a second run of a draw that did run finds it drawn and does nothing.)"""
+    return bool(draw is not None and draw.is_pending and draw.requested_at is not None
+                and draw.requested_at > timezone.now() - REQUEST_STALE_AFTER)
+
+
+@transaction.atomic
+def do_request_draw(actor: Any, plan: InspectionPlan, *, witness: Any) -> Draw:
+    """Ask for the draw to be run as long work: refuses exactly what do_run_draw refuses (the
+    permission, the plan's state, the witness, the stored commitment; nothing written), and a
+    draw already requested and not finished (409); records who asked, when and with which
+    witness, and queues tasks.run_requested_draw once this commits (in-process at once when
+    tasks are eager). The run publishes its progress on the draw (DrawBoard) and, if it fails,
+    why; the draw may then be requested again."""
+    plan, draw, text_witness, _seed = _drawable(actor, plan, witness)
+    if request_is_open(draw):
+        raise ActionError("draw_requested", _("The draw was already requested and is under way."),
+                          {"requested_at": draw.requested_at.isoformat()
+                           if draw.requested_at else None}, status=409)
+    again = bool(draw.failure)
+    draw.requested_at, draw.requested_by = timezone.now(), _user(actor)
+    draw.requested_witness = text_witness or ""
+    draw.progress_done = draw.progress_total = 0
+    draw.failure, draw.failed_at = "", None
+    draw.save(update_fields=["requested_at", "requested_by", "requested_witness",
+                             "progress_done", "progress_total", "failure", "failed_at"])
+    audit.record("supervision.draw.request", actor, plan, {
+        "witness": draw.requested_witness, "after_failure": again})
+    uid = str(draw.uid)
+    transaction.on_commit(lambda: tasks.run_requested_draw.delay(uid), robust=True)
+    return draw
+
+
+@transaction.atomic
+def do_record_draw_failure(draw: Draw, *, code: str, message: str) -> bool:
+    """A requested run failed (its own transaction rolled back: nothing drawn): keep why on the
+    draw, so the plan page says so and the leader may request the draw again. A draw drawn or
+    cancelled meanwhile (a second run of the same request) is left as it is; answers whether
+    the failure was recorded."""
+    plan = _lock(draw.plan)
+    draw = Draw.objects.get(pk=draw.pk)
+    if plan.status != PlanStatus.COMMITTED or draw.drawn_at is not None:
+        return False
+    draw.failure, draw.failed_at = message[:REASON_LIMIT], timezone.now()
+    draw.progress_done = draw.progress_total = 0
+    draw.save(update_fields=["failure", "failed_at", "progress_done", "progress_total"])
+    audit.record("supervision.draw.fail", None, plan, {"code": code, "message": draw.failure},
+                 actor_label="system")
+    return True
 
 
 # --- cancelling ---------------------------------------------------------------------------

@@ -94,9 +94,26 @@ class Draw(models.Model):
     drawn_at = models.DateTimeField(null=True, blank=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    # The draw as long work (actions.plans.do_request_draw): who asked for it, when, with which
+    # witness (kept here until the run, which publishes it in `witness`); the entities given
+    # their teams so far, published while the run's transaction is open (progress.DrawBoard);
+    # the failure of the last run ("" when none), after which it may be requested again.
+    requested_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    requested_witness = models.CharField(max_length=64, blank=True, default="")
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    failure = models.TextField(blank=True, default="")
+    failed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"draw of {self.plan}"
+
+    @property
+    def is_pending(self) -> bool:
+        """Requested, and neither drawn nor failed since: a run is queued or under way."""
+        return self.requested_at is not None and self.drawn_at is None and not self.failure
 
 
 class Inspection(models.Model):

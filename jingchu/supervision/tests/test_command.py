@@ -67,3 +67,16 @@ def test_verify_draw_by_number_and_its_failure_status(supervision_world: dict[st
         run("verify-draw", plan.number, "--file", str(tmp_path / "x.json"))
     with pytest.raises(CommandError):
         run("verify-draw")
+
+
+def test_draw_from_the_command_line(supervision_world: dict[str, Any]) -> None:
+    from jingchu.supervision.actions import plans
+    from jingchu.supervision.tests.test_plans import make_plan
+
+    plan = make_plan(supervision_world)
+    plans.do_commit_draw(supervision_world["users"]["amr_leader"], plan)
+    assert run("draw", plan.number, "--witness", "  ")[0] == 1
+    code, out = run("draw", plan.number, "--witness", "见证码 第3号")
+    assert code == 0, out
+    assert Draw.objects.get(plan=plan).witness == "见证码 第3号"
+    assert run("draw", "420100-CC-1999-0001", "--witness", "x")[0] == 2

@@ -50,7 +50,8 @@ def form_data(world: World, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def test_a_leader_plans_commits_and_draws_on_the_pages(supervision_world: World) -> None:
+def test_a_leader_plans_commits_and_draws_on_the_pages(
+        supervision_world: World, django_capture_on_commit_callbacks: Any) -> None:
     leader = signed_in("amr_leader")
     page = leader.get(reverse("supervision:plan_new"))
     assert page.status_code == 200 and "SC-001" in page.content.decode()
@@ -69,8 +70,9 @@ def test_a_leader_plans_commits_and_draws_on_the_pages(supervision_world: World)
     assert 'id="submit-draw"' in shown and Draw.objects.get().inputs_hash in shown
     assert 'id="id_witness"' in shown and "jingchu-draw-v2" in shown
     assert 'data-entities="20"' in shown  # the counts, now from the frozen inputs
-    assert leader.post(reverse("supervision:plan_draw", args=[plan.number]),
-                       {"witness": WITNESS}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):  # the draw's task (eager)
+        assert leader.post(reverse("supervision:plan_draw", args=[plan.number]),
+                           {"witness": WITNESS}).status_code == 302
     plan.refresh_from_db()
     assert plan.status == PlanStatus.DRAWN
     shown = leader.get(made["Location"]).content.decode()

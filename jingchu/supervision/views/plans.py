@@ -27,7 +27,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from jingchu.core.errors import ActionError
 from jingchu.core.forms import add_action_error
@@ -262,6 +263,19 @@ def _cancel_reason(plan: InspectionPlan) -> str:
     return str(event.details.get("reason", "")) if event else ""
 
 
+def _draw_state(plan: InspectionPlan, draw: Draw | None) -> dict[str, Any]:
+    """Where a draw requested on the page stands: "pending" (queued or running, with its
+    progress), "failed" (why; it may be requested again), "drawn", or "" (not requested)."""
+    state = ""
+    if draw is not None and draw.drawn_at is not None:
+        state = "drawn"
+    elif draw is not None and plan.status == PlanStatus.COMMITTED:
+        state = "failed" if draw.failure else "pending" if draw.is_pending else ""
+    done, total = (draw.progress_done, draw.progress_total) if draw else (0, 0)
+    return {"draw_state": state, "draw_live": state == "pending",
+            "draw_percent": 100 * done // total if total else 0}
+
+
 def _plan_context(request: HttpRequest, plan: InspectionPlan) -> dict[str, Any]:
     user = request.user
     may_draw = permissions.can_draw(user, plan)
@@ -273,7 +287,9 @@ def _plan_context(request: HttpRequest, plan: InspectionPlan) -> dict[str, Any]:
         "industries": [Industry(value).label for value in plan.industries
                        if value in Industry.values],
         "may_commit": may_draw and plan.status == PlanStatus.DRAFT,
-        "may_draw": may_draw and plan.status == PlanStatus.COMMITTED,
+        "may_draw": (may_draw and plan.status == PlanStatus.COMMITTED
+                     and not actions.request_is_open(draw)),
+        **_draw_state(plan, draw),
         "may_cancel": may_draw and plan.status in (PlanStatus.DRAFT, PlanStatus.COMMITTED),
         "cancel_form": CancelForm(), "preview": None, "inspections": [],
         "needs_witness": draw is not None and draw.algorithm == drawing.ALGORITHM_V2,
@@ -318,8 +334,14 @@ def _plan_step(request: HttpRequest, number: str, step: str) -> HttpResponse:
             messages.success(request, _("The draw is committed: its inputs and the hash of "
                                         "its seed are in the ledger."))
         elif step == "draw":
-            actions.do_run_draw(request.user, plan, witness=request.POST.get("witness", ""))
-            messages.success(request, _("The draw is done and published."))
+            # Long work: a task runs it once this commits (at once, in-process, when tasks are
+            # eager); the plan page shows its progress until it is done.
+            actions.do_request_draw(request.user, plan, witness=request.POST.get("witness", ""))
+            plan.refresh_from_db(fields=["status"])
+            if plan.status == PlanStatus.DRAWN:
+                messages.success(request, _("The draw is done and published."))
+            else:
+                messages.info(request, _("The draw is under way; this page shows its progress."))
         else:
             assert form is not None
             actions.do_cancel_plan(request.user, plan, reason=request.POST.get("reason", ""))
@@ -352,6 +374,23 @@ def plan_draw(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 def plan_cancel(request: HttpRequest, number: str) -> HttpResponse:
     return _plan_step(request, number, "cancel")
+
+
+@login_required
+@never_cache
+@require_GET
+def plan_draw_progress(request: HttpRequest, number: str) -> HttpResponse:
+    """The draw's progress element alone, polled by the plan page while a requested draw runs;
+    once it has ended (drawn or failed), HTMX is told to reload the page, which then shows the
+    inspections drawn or why the draw failed."""
+    plan = plan_or_404(number)
+    require(permissions.can_view_plan(request.user, plan))
+    draw = Draw.objects.filter(plan=plan).first()
+    context = {"plan": plan, "draw": draw, **_draw_state(plan, draw)}
+    response = render(request, "supervision/plan_draw_progress.html", context)
+    if not context["draw_live"] and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
 
 
 # --- public pages -------------------------------------------------------------------------
@@ -430,6 +469,7 @@ urlpatterns: list[URLPattern] = [
     path("plans/<str:number>/", plan_page, name="plan"),
     path("plans/<str:number>/commit/", plan_commit, name="plan_commit"),
     path("plans/<str:number>/draw/", plan_draw, name="plan_draw"),
+    path("plans/<str:number>/draw/progress", plan_draw_progress, name="plan_draw_progress"),
     path("plans/<str:number>/cancel/", plan_cancel, name="plan_cancel"),
     path("draws/", public_draws, name="public_draws"),
     path("draws/<str:number>/", public_draw, name="public_draw"),

@@ -4,6 +4,8 @@
   and check the seed against its commitment, the inputs against their committed hash, the
   ledger entries and the result (exit status 0 only when everything matches); anyone with the
   bundle downloaded from the public draw page can run it;
+- `draw NUMBER --witness TEXT`: run a committed plan's draw as the platform, with a progress
+  bar (the witness text announced at the draw session; see docs/supervision-draw.md);
 - `load-rules [FILE]`: create or update the credit rules and bands from a JSON file (the
   shipped jingchu/supervision/data/credit_rules.json by default);
 - `compute-grades`: compute every supervised entity's credit grade now (also nightly);
@@ -26,6 +28,10 @@ class Command(BaseCommand):
         verify = sub.add_parser("verify-draw", help="re-run a draw and check it")
         verify.add_argument("number", nargs="?", help="the plan number")
         verify.add_argument("--file", help="a bundle downloaded from the public draw page")
+        run = sub.add_parser("draw", help="run a committed plan's draw, with a progress bar")
+        run.add_argument("number", help="the plan number")
+        run.add_argument("--witness", required=True,
+                         help="the witness text announced at the draw session")
         rules = sub.add_parser("load-rules", help="create or update the credit rules and bands")
         rules.add_argument("file", nargs="?", help="a JSON file like data/credit_rules.json")
         sub.add_parser("compute-grades", help="compute every entity's credit grade")
@@ -40,6 +46,11 @@ class Command(BaseCommand):
             if bool(number) == bool(path):
                 raise CommandError("Give a plan number or --file, not both.")
             code = verify_draw(self.stdout, number=number, path=path)
+        elif verb == "draw":
+            from jingchu.supervision.cli_draw import draw
+
+            code = draw(self.stdout, self.stderr, number=options["number"],
+                        witness=options["witness"])
         elif verb == "load-rules":
             from jingchu.supervision.cli_credit import load_rules
 
