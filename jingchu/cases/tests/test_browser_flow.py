@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
+
+from jingchu.core.tests.browser import screenshots_on_failure, sign_in
+from jingchu.identity.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -73,38 +73,8 @@ class Actors:
             page = context.new_page()
             page.set_default_timeout(15_000)
             self.pages[username] = page
-            _sign_in(page, self.base, username)
+            sign_in(page, self.base, username, DEMO_PASSWORD)
         return self.pages[username]
-
-
-@contextmanager
-def screenshots_on_failure(actors: Actors, tmp_path: Path) -> Iterator[None]:
-    """Keep a picture of every open tab when the story fails (a fixture never sees why)."""
-    try:
-        yield
-    except BaseException:
-        for username, page in actors.pages.items():
-            path = tmp_path / f"failure-{username}.png"
-            page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot of {username}'s page at the failure: {path}")
-        raise
-
-
-def _sign_in(page: Any, base: str, username: str) -> None:
-    """Password, then for staff the authenticator: enrolled at this first sign-in, with the
-    secret the enrolment page shows and a code computed from it."""
-    from jingchu.identity.demo import DEMO_PASSWORD
-
-    page.goto(f"{base}/account/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(lambda url: "/account/login/" not in url or "/totp/enrol/" in url)
-    if "/totp/enrol/" in page.url:
-        secret = page.locator("#totp-secret").get_attribute("data-secret")
-        page.fill("input[name=code]", pyotp.TOTP(secret).now())
-        page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/account/")
 
 
 def test_apply_accept_review_approve_complete_rate_badly(browser, live_server, tmp_path):

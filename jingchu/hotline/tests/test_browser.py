@@ -12,15 +12,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.db import connection
 
 from jingchu.cases.tests.conftest import PASSWORD
+from jingchu.core.tests.browser import screenshots_on_failure, sign_in
 from jingchu.hotline.tests.conftest import CITIZEN_PHONE
 
 CHROMIUM = "/usr/bin/chromium"
@@ -64,7 +62,7 @@ class Actors:
             page = context.new_page()
             page.set_default_timeout(15_000)
             self.pages[username] = page
-            _sign_in(page, self.base, username)
+            sign_in(page, self.base, username, PASSWORD)
         return self.pages[username]
 
     def close(self) -> None:
@@ -72,33 +70,6 @@ class Actors:
         # request threads end and give their database connections back before teardown.
         for page in self.pages.values():
             page.context.close()
-
-
-@contextmanager
-def screenshots_on_failure(actors: Actors, tmp_path: Path) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        for username, page in actors.pages.items():
-            path = tmp_path / f"failure-{username}.png"
-            page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot of {username}'s page at the failure: {path}")
-        raise
-
-
-def _sign_in(page: Any, base: str, username: str) -> None:
-    """Password, then for staff the authenticator: enrolled at this first sign-in, with the
-    secret the enrolment page shows and a code computed from it."""
-    page.goto(f"{base}/account/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(lambda url: "/account/login/" not in url or "/totp/enrol/" in url)
-    if "/totp/enrol/" in page.url:
-        secret = page.locator("#totp-secret").get_attribute("data-secret")
-        page.fill("input[name=code]", pyotp.TOTP(secret).now())
-        page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/account/")
 
 
 def _status(page: Any) -> str:

@@ -11,16 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pyotp
 import pytest
 from django.db import connection
 from django.utils import timezone
 
 from jingchu.cases.tests.conftest import PASSWORD
+from jingchu.core.tests.browser import screenshots_on_failure, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -68,7 +66,7 @@ class Actors:
             page.set_default_timeout(15_000)
             self.pages[username] = page
             if username != ANONYMOUS:
-                _sign_in(page, self.base, username)
+                sign_in(page, self.base, username, PASSWORD)
         return self.pages[username]
 
     def close(self) -> None:
@@ -76,33 +74,6 @@ class Actors:
         # request threads end and give their database connections back before teardown.
         for page in self.pages.values():
             page.context.close()
-
-
-@contextmanager
-def screenshots_on_failure(actors: Actors, tmp_path: Path) -> Iterator[None]:
-    try:
-        yield
-    except BaseException:
-        for username, page in actors.pages.items():
-            path = tmp_path / f"failure-{username or 'anonymous'}.png"
-            page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot of {username or 'anonymous'}'s page at the failure: {path}")
-        raise
-
-
-def _sign_in(page: Any, base: str, username: str) -> None:
-    """Password, then the authenticator: enrolled at this first sign-in, with the secret the
-    enrolment page shows and a code computed from it."""
-    page.goto(f"{base}/account/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].primary")
-    page.wait_for_url(lambda url: "/account/login/" not in url or "/totp/enrol/" in url)
-    if "/totp/enrol/" in page.url:
-        secret = page.locator("#totp-secret").get_attribute("data-secret")
-        page.fill("input[name=code]", pyotp.TOTP(secret).now())
-        page.click("button[type=submit].primary")
-    page.wait_for_url(f"{base}/account/")
 
 
 def test_a_round_planned_drawn_recorded_published_and_public(browser, live_server,
