@@ -38,15 +38,14 @@ from typing import Any
 
 from django.db.models import Case as Choose
 from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.cases import clock
 from jingchu.cases.models import Case, CaseEvent
 from jingchu.core import calendar
 from jingchu.core.kpi import KpiRow, KpiSpec, Unit
-from jingchu.core.periods import Period
+from jingchu.core.periods import Period, local_day
 from jingchu.services.choices import CaseKind, Topic
 
 SOURCE = "cases: Case, CaseEvent"
@@ -64,10 +63,6 @@ class Completed:
     steps: int = 0
     with_deadline: int = 0
     on_time: int = 0
-
-
-def _local_day(field: str) -> TruncDate:
-    return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
 def _promised() -> Choose:
@@ -100,8 +95,8 @@ def completed(start: dt.date, end: dt.date, *, startup: bool = False) -> dict[Ke
     The database groups them by those and by the days each was received and accepted; Python
     turns each (received, accepted, completed) triple into working days once per group."""
     grouped = (_completed_cases(start, end, startup)
-               .annotate(done=_local_day("completed_at"), accepted=_local_day("accepted_at"),
-                         received=_local_day("submitted_at"))
+               .annotate(done=local_day("completed_at"), accepted=local_day("accepted_at"),
+                         received=local_day("submitted_at"))
                .values("done", "handling_org_id", "handling_org__region_id", "received",
                        "accepted")
                .annotate(n=Count("id"), paused=Sum("paused_working_days"),
@@ -164,7 +159,7 @@ def submitted_rows(start: dt.date, end: dt.date) -> list[KpiRow]:
     period = Period(start, end)
     grouped = (CaseEvent.objects.filter(action="submit", at__gte=period.since,
                                         at__lt=period.until)
-               .annotate(day=_local_day("at"))
+               .annotate(day=local_day("at"))
                .values("day", "case__handling_org_id", "case__handling_org__region_id")
                .annotate(n=Count("case_id", distinct=True))
                .order_by("day", "case__handling_org_id"))

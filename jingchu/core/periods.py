@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -82,3 +83,9 @@ def parse_period(date_from: str = "", date_to: str = "", days: int = 30,
         raise ActionError("period_too_long", _("Choose from 1 to %(max)d days.")
                           % {"max": MAX_PERIOD_DAYS}, {"field": "date_from"})
     return Period(start, end)
+
+
+def local_day(field: str) -> TruncDate:
+    """A timestamp field truncated to its local calendar day, for GROUP BY day in the
+    database (the day a Period counts it on)."""
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())

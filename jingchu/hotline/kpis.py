@@ -21,12 +21,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
-from jingchu.core.periods import Period
+from jingchu.core.periods import Period, local_day
 from jingchu.hotline.models import Ticket
 from jingchu.hotline.stats import SATISFIED
 
@@ -43,7 +41,7 @@ def _rows(qs: QuerySet[Ticket], stamp: str, start: dt.date, end: dt.date,
     """Per local day of `stamp` and organization: the tickets matching `counted` over all."""
     period = Period(start, end)
     grouped = (qs.filter(**{f"{stamp}__gte": period.since, f"{stamp}__lt": period.until})
-               .annotate(day=TruncDate(stamp, tzinfo=timezone.get_default_timezone()))
+               .annotate(day=local_day(stamp))
                .values("day", "organization_id", "organization__region_id")
                .annotate(part=Count("id", filter=counted), whole=Count("id"))
                .order_by("day", "organization_id"))

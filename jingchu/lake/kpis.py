@@ -17,13 +17,12 @@ from collections.abc import Callable
 
 from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
+from django.db.models.functions import Cast
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
-from jingchu.core.periods import day_start
+from jingchu.core.periods import day_start, local_day
 from jingchu.lake.choices import Dimension, JobStatus
 from jingchu.lake.models import AuditRun
 
@@ -43,7 +42,7 @@ def quality_scores(start: dt.date, end: dt.date, dimension: str) -> list[KpiRow]
                                     finished_at__gte=day_start(start),
                                     finished_at__lt=day_start(end + dt.timedelta(days=1)))
             .order_by()
-            .annotate(day=TruncDate("finished_at", tzinfo=timezone.get_default_timezone()))
+            .annotate(day=local_day("finished_at"))
             .values("day", "dataset__owner_id", "dataset__owner__region_id")
             .annotate(total=total, runs=runs)
             .values_list("day", "dataset__owner_id", "dataset__owner__region_id", "total",

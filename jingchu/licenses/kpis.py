@@ -16,12 +16,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
-from jingchu.core.periods import day_start
+from jingchu.core.periods import day_start, local_day
 from jingchu.licenses.models import License, LicenseUse
 
 
@@ -37,7 +35,7 @@ def licence_uses(start: dt.date, end: dt.date) -> list[KpiRow]:
     """Licence uses per local day of `at` and using organization (count; denominator 1)."""
     rows = (LicenseUse.objects.filter(at__gte=day_start(start),
                                       at__lt=day_start(end + dt.timedelta(days=1)))
-            .order_by().annotate(day=TruncDate("at", tzinfo=timezone.get_default_timezone()))
+            .order_by().annotate(day=local_day("at"))
             .values("day", "organization_id", "organization__region_id").annotate(n=Count("id"))
             .values_list("day", "organization_id", "organization__region_id", "n"))
     return [KpiRow(day, org, region, float(n), 1.0) for day, org, region, n in rows]

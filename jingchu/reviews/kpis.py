@@ -20,12 +20,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
-from jingchu.core.periods import Period
+from jingchu.core.periods import Period, local_day
 from jingchu.reviews.choices import GOOD_LEVELS, RectificationStatus, Resolution
 from jingchu.reviews.models import Rectification, Review
 
@@ -38,7 +37,7 @@ def good_rows(start: dt.date, end: dt.date) -> list[KpiRow]:
     period = Period(start, end)
     grouped = (Review.objects.filter(excluded_from_stats=False, created_at__gte=period.since,
                                      created_at__lt=period.until)
-               .annotate(day=TruncDate("created_at", tzinfo=timezone.get_default_timezone()))
+               .annotate(day=local_day("created_at"))
                .values("day", "organization_id", "region_id")
                .annotate(good=Count("id", filter=Q(level__in=GOOD_LEVELS)), n=Count("id"))
                .order_by("day", "organization_id"))

@@ -18,13 +18,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
 from jingchu.core.models import Organization
-from jingchu.core.periods import day_start
+from jingchu.core.periods import day_start, local_day
 from jingchu.sharing import reports
 from jingchu.sharing.choices import CallResult
 from jingchu.sharing.models import ExchangeCall, ListEntry
@@ -79,7 +77,7 @@ CallCounts = tuple[dt.date, int | None, int | None, int, int]
 
 def _calls(start: dt.date, end: dt.date) -> list[CallCounts]:
     """(local day, consumer, its region, calls, refused calls) per day and consumer."""
-    day = TruncDate("at", tzinfo=timezone.get_default_timezone())
+    day = local_day("at")
     rows = (ExchangeCall.objects.filter(at__gte=day_start(start),
                                         at__lt=day_start(end + dt.timedelta(days=1)))
             .order_by().annotate(day=day).values("day", "consumer_id", "consumer__region_id")

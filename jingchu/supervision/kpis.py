@@ -24,12 +24,11 @@ from collections import Counter
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
-from jingchu.core.periods import Period
+from jingchu.core.periods import Period, local_day
 from jingchu.supervision.choices import InspectionStatus
 from jingchu.supervision.models import Inspection, RegulatoryItem
 from jingchu.supervision.stats import COVERAGE_TARGET
@@ -91,8 +90,7 @@ def publication_timeliness(start: dt.date, end: dt.date,
     today = today or timezone.localdate()
     published = Q(status=InspectionStatus.PUBLISHED)
     due = (Inspection.objects.filter(publish_due__gte=start, publish_due__lte=end)
-           .annotate(published_day=TruncDate("published_at",
-                                             tzinfo=timezone.get_default_timezone())))
+           .annotate(published_day=local_day("published_at")))
     found = _per_department(
         due, "publish_due",
         on_time=Count("id", filter=published & Q(published_day__lte=F("publish_due"))),

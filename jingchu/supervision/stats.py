@@ -30,19 +30,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from jingchu.core.models import Organization
-from jingchu.core.periods import Period
+from jingchu.core.periods import Period, local_day
 from jingchu.core.periods import parse_period as parse_period  # the pages and API read it here
 from jingchu.supervision.choices import InspectionStatus, Outcome
 from jingchu.supervision.models import Inspection, InspectionPlan, RegulatoryItem
 
-LOCAL = ZoneInfo("Asia/Shanghai")
 COVERAGE_TARGET = 0.8
 PROBLEMS = (Outcome.RECTIFY, Outcome.CASE_FILED)
 
@@ -134,7 +132,7 @@ def _ended_in(period: Period, organization: Organization | None = None) -> Query
 
 
 def _published_day() -> TruncDate:
-    return TruncDate("published_at", tzinfo=LOCAL)
+    return local_day("published_at")
 
 
 # --- figures ------------------------------------------------------------------------------
