@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, connection
-from django.db.models import F
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from jingchu.cases.models import CaseNumberCounter
+from jingchu.core import counters
 from jingchu.core.errors import ActionError
 
 MAX_SERIAL = 999_999  # and the counter's check constraint, which the database enforces
 SERIAL_CONSTRAINT = "cases_counter_serial_max"
-# One statement takes the next serial and locks the counter row until the transaction ends:
-# every submission of the same region, item type and day queues on that row, so the fast path
-# (jingchu.cases.writes) makes it part of its one statement.
-UPSERT = (
-    "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
-    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-)
-# Both know INSERT ... ON CONFLICT ... RETURNING (SQLite since 3.35); others take the ORM path.
-UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
 
 
 def prefix_for(region_code: str, item_type: str, day: dt.date) -> str:
@@ -60,21 +51,8 @@ def increment(prefix: str) -> int:
     """The prefix's next serial. Past the last one the database refuses the increment and the
     caller's transaction rolls back with everything else."""
     try:
-        return _increment(prefix)
+        return counters.increment(CaseNumberCounter, prefix)
     except IntegrityError as error:
         if is_exhaustion(error):
             raise exhausted(prefix) from None
         raise
-
-
-def _increment(prefix: str) -> int:
-    if connection.vendor in UPSERT_VENDORS:
-        table = connection.ops.quote_name(CaseNumberCounter._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT.format(table=table), [prefix])
-            row = cursor.fetchone()
-        return int(row[0])
-    counter, _created = CaseNumberCounter.objects.get_or_create(prefix=prefix)
-    CaseNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last

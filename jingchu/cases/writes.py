@@ -23,7 +23,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jingchu.cases import numbering
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
-from jingchu.core import audit
+from jingchu.core import audit, counters
 from jingchu.core.models import AuditEvent
 
 SUBMIT_AUDIT = "cases.case.submit"
@@ -187,6 +187,6 @@ def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
         "e", events, [{"case_id": ("(SELECT id FROM c)", [])} for _ in events], "id", conn)
     audit_sql, audit_params = _insert(
         "a", audits, [_audit_computed(r, conn) for r in audits], "id", conn)
-    sql = (f"WITH n AS ({numbering.UPSERT.format(table=counter)}), {case_sql}, {event_sql}, "  # noqa: S608
+    sql = (f"WITH n AS ({counters.UPSERT.format(table=counter)}), {case_sql}, {event_sql}, "  # noqa: S608
            f"{audit_sql} SELECT c.id, c.number FROM c")
     return sql, [prefix, *case_params, *event_params, *audit_params]

@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import IntegrityError, connection
-from django.db.models import F
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
+from jingchu.core import counters
 from jingchu.core.errors import ActionError
 from jingchu.hotline.models import TicketNumberCounter
 
 SERIAL_CONSTRAINT = "hotline_counter_serial_max"
-# One statement takes the next serial and locks the counter row until the transaction ends, so
-# two tickets filed at once can never share a number and a rollback gives the serial back.
-UPSERT = (
-    "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
-    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-)
-# Both know INSERT ... ON CONFLICT ... RETURNING (SQLite since 3.35); others take the ORM path.
-UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
 
 
 def prefix_for(region_code: str, day: dt.date) -> str:
@@ -35,23 +27,10 @@ def next_number(region_code: str, day: dt.date) -> str:
     """Allocate the next number of the region and day; call inside the filing transaction."""
     prefix = prefix_for(region_code, day)
     try:
-        serial = _increment(prefix)
+        serial = counters.increment(TicketNumberCounter, prefix)
     except IntegrityError as error:
         if SERIAL_CONSTRAINT in str(error):
             raise ActionError("numbers_exhausted", _("No ticket number is left for today."),
                               {"prefix": prefix}, status=409) from None
         raise
     return f"{prefix}-{serial:06d}"
-
-
-def _increment(prefix: str) -> int:
-    if connection.vendor in UPSERT_VENDORS:
-        table = connection.ops.quote_name(TicketNumberCounter._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT.format(table=table), [prefix])
-            row = cursor.fetchone()
-        return int(row[0])
-    counter, _created = TicketNumberCounter.objects.get_or_create(prefix=prefix)
-    TicketNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last

@@ -9,18 +9,8 @@ Inspection: the plan's number and the inspection's place in the draw's visiting 
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import F
-
+from jingchu.core import counters
 from jingchu.supervision.models import PlanNumberCounter
-
-# One statement takes the next serial and locks the counter row until the transaction ends, so
-# two plans made at once never share a number and a rollback gives the serial back.
-UPSERT = (
-    "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
-    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
-)
-UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
 
 
 def prefix_for(region_code: str, year: int) -> str:
@@ -31,21 +21,8 @@ def next_plan_number(region_code: str, year: int) -> str:
     """Allocate the next plan number of the region and year; call inside the transaction that
     makes the plan."""
     prefix = prefix_for(region_code, year)
-    return f"{prefix}-{_increment(prefix):04d}"
+    return f"{prefix}-{counters.increment(PlanNumberCounter, prefix):04d}"
 
 
 def inspection_number(plan_number: str, n: int) -> str:
     return f"{plan_number}-{n:04d}"
-
-
-def _increment(prefix: str) -> int:
-    if connection.vendor in UPSERT_VENDORS:
-        table = connection.ops.quote_name(PlanNumberCounter._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(UPSERT.format(table=table), [prefix])
-            row = cursor.fetchone()
-        return int(row[0])
-    counter, _created = PlanNumberCounter.objects.get_or_create(prefix=prefix)
-    PlanNumberCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return counter.last
