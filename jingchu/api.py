@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from jingchu.bizenv.api import router as bizenv_router
 from jingchu.cases.api import router as cases_router
+from jingchu.cockpit.api import router as cockpit_router
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.hotline.api import router as hotline_router
@@ -147,3 +148,4 @@ api.add_router("/hotline/", hotline_router)
 api.add_router("/supervision/", supervision_router)
 api.add_router("/oversight/", oversight_router)
 api.add_router("/bizenv/", bizenv_router)
+api.add_router("/cockpit/", cockpit_router)

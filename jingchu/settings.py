@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jingchu.supervision",
     "jingchu.oversight",
     "jingchu.bizenv",
+    "jingchu.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,11 @@ CELERY_BEAT_SCHEDULE = {
     "evaluate-bizenv-previous-month": {
         "task": "jingchu.bizenv.tasks.evaluate_previous_month",
         "schedule": 86400.0,
+    },
+    # 驾驶舱: today's rollups (the big screen's live counters) and any recent day due.
+    "refresh-cockpit-rollups": {
+        "task": "jingchu.cockpit.tasks.refresh_rollups",
+        "schedule": 600.0,
     },
     # Credit grades: events age out of their windows, so grades are recomputed daily.
     "compute-credit-grades": {

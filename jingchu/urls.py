@@ -34,6 +34,7 @@ urlpatterns = [
     path("supervision/", include("jingchu.supervision.urls", namespace="supervision")),
     path("oversight/", include("jingchu.oversight.urls", namespace="oversight")),
     path("bizenv/", include("jingchu.bizenv.urls", namespace="bizenv")),
+    path("cockpit/", include("jingchu.cockpit.urls", namespace="cockpit")),
     path("api/3/action/", include("jingchu.opendata.ckan_urls")),
     # ckanapi's RemoteCKAN calls the unversioned /api/action/ that CKAN also serves.
     path("api/action/", include("jingchu.opendata.ckan_urls")),

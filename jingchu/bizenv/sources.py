@@ -1,10 +1,12 @@
 """Where an indicator's value for a city and month comes from.
 
-- `kpi:<code>`: the platform's own figure, through `jingchu.core.kpi` (the apps' `kpis.py`
-  functions, never their tables): the spec's rows for the month's local days whose region is
-  the city or below it (a Region.path prefix), added up with `kpi.value`, times the indicator's
-  `kpi_scale`. Codes are resolved when the month is evaluated; a code no app registers, or one
-  whose function fails, gives no platform figure (reported, not an error).
+- `kpi:<code>`: the platform's own figure, times the indicator's `kpi_scale`. It is read from
+  the cockpit's rollups (`jingchu.cockpit.queries`) when they cover the month (every day of it
+  refreshed without error; for a snapshot KPI, at least one day); otherwise the apps' own KPI
+  functions are asked (`jingchu.core.kpi`, never their tables): the spec's rows for the
+  month's local days whose region is the city or below it (a Region.path prefix), added up
+  with `kpi.value`. Codes are resolved when the month is evaluated; a code no app registers,
+  or one whose function fails, gives no platform figure (reported, not an error).
 - Imported departmental data (`ImportedValue`): used for `import` indicators, and for a `kpi:`
   indicator whose platform figure is missing that month.
 """
@@ -22,6 +24,7 @@ from jingchu.bizenv.choices import MissingReason, ValueSource
 from jingchu.bizenv.models import ImportedValue, Indicator
 from jingchu.core import kpi
 from jingchu.core.models import Region
+from jingchu.core.periods import Period
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +73,30 @@ def _rows_by_city(rows: Iterable[kpi.KpiRow], cities: Sequence[Region]
     return grouped
 
 
+def _rollups_cover(spec: kpi.KpiSpec, start: dt.date, end: dt.date) -> bool:
+    """Whether the cockpit's rollups hold the KPI for the whole month (up to today)."""
+    from django.utils import timezone
+
+    from jingchu.cockpit.models import RefreshRun
+
+    end = min(end, timezone.localdate())
+    if end < start:
+        return False
+    done = RefreshRun.objects.filter(kpi_code=spec.code, day__gte=start, day__lte=end,
+                                     error="").count()
+    return done > 0 if spec.snapshot else done == (end - start).days + 1
+
+
+def _from_rollups(indicator: Indicator, cities: Sequence[Region], period: Period,
+                  figures: PlatformFigures) -> None:
+    from jingchu.cockpit import queries
+
+    for city in cities:
+        found = queries.figure(indicator.kpi_code, city, period).value
+        if found is not None:
+            figures.values[(indicator.code, city.path)] = found * indicator.kpi_scale
+
+
 def platform_figures(month: dt.date, indicators: Sequence[Indicator],
                      cities: Sequence[Region]) -> PlatformFigures:
     """The platform figures of every `kpi:` indicator for every city in the month."""
@@ -84,6 +111,9 @@ def platform_figures(month: dt.date, indicators: Sequence[Indicator],
         if spec is None:
             figures.unknown.add(indicator.kpi_code)
             continue
+        if _rollups_cover(spec, start, end):
+            _from_rollups(indicator, cities, Period(start, end), figures)
+            continue
         try:
             rows = list(spec.compute(start, end))
         except Exception:  # another app's figure failing must not stop the month's evaluation
@@ -91,7 +121,7 @@ def platform_figures(month: dt.date, indicators: Sequence[Indicator],
             figures.failed.add(indicator.kpi_code)
             continue
         for city_path, city_rows in _rows_by_city(rows, cities).items():
-            found = kpi.value(city_rows, spec.unit)
+            found = kpi.value(city_rows, spec.unit, spec.snapshot)
             if found is not None:
                 figures.values[(indicator.code, city_path)] = found * indicator.kpi_scale
     return figures

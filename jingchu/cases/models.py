@@ -70,6 +70,9 @@ class Case(models.Model):
             # The intake queues (全省通办 from any hall): only cases not yet accepted.
             models.Index(fields=["implementation", "status"], name="cases_case_intake_idx",
                          condition=models.Q(accepted_at__isnull=True)),
+            # The cockpit's daily refresh reads the cases completed on one day.
+            models.Index(fields=["completed_at"], name="cases_case_completed_idx",
+                         condition=models.Q(completed_at__isnull=False)),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +95,8 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        # The cockpit's daily refresh reads one day's events of one kind (e.g. "submit").
+        indexes = [models.Index(fields=["action", "at"], name="cases_event_action_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.case} {self.action}"

@@ -49,11 +49,19 @@ class KpiSpec:
     compute: Callable[[dt.date, dt.date], Iterable[KpiRow]]
     target: float | None = None  # the plan's target where it gives one (a rate as 0–1)
     higher_is_better: bool = True
+    # A state-of-the-day figure (a catalog share, a rolling window), not events of the day: over
+    # several days it is the latest day's value, not a sum, and the cockpit records it only on
+    # the day it is taken, since an app cannot rebuild its catalog's past states.
+    snapshot: bool = False
 
 
-def value(rows: Iterable[KpiRow], unit: Unit) -> float | None:
+def value(rows: Iterable[KpiRow], unit: Unit, snapshot: bool = False) -> float | None:
     """The KPI over some rows: Σ numerator for a count, Σ numerator / Σ denominator otherwise
-    (None when nothing was counted)."""
+    (None when nothing was counted); for a snapshot, over the latest day's rows only."""
+    rows = list(rows)
+    if snapshot and rows:
+        latest = max(row.day for row in rows)
+        rows = [row for row in rows if row.day == latest]
     numerator = denominator = 0.0
     for row in rows:
         numerator += row.numerator

@@ -1,10 +1,13 @@
-"""Keeps the current request's user and source address where the audit helper can find them."""
+"""Keeps the current request's user and source address where the audit helper can find them,
+and a per-request cache for facts that many permission checks of one page read again (a user's
+role assignments): the site menu alone asks every app whether the user may use it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +22,13 @@ class RequestContext:
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("jingchu_request", default=None)
+_cache: ContextVar[dict[str, Any] | None] = ContextVar("jingchu_request_cache", default=None)
+
+
+def request_cache() -> dict[str, Any] | None:
+    """A dict that lives as long as the current request (None outside one: tasks, commands
+    and tests calling functions directly read the database every time)."""
+    return _cache.get()
 
 
 def current_context() -> RequestContext | None:
@@ -39,9 +49,11 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = _current.set(context_from_request(request))
+        cache_token = _cache.set({})
         try:
             return self.get_response(request)
         finally:
+            _cache.reset(cache_token)
             _current.reset(token)
 
 

@@ -10,7 +10,12 @@ The figures are the per-department ones of jingchu.hotline.stats, split by local
   A ticket counts on the local day of its rating (rated_at), for the organization that handled
   it.
 
-Both leave merged duplicates out (an answer is counted once, on the ticket the duplicates
+- hotline.received: tickets received (every call, message or web request filed, merged
+  duplicates included: each is a contact), on the local day it was filed (created_at), for the
+  organization it is dispatched to (none while undispatched or answered by the centre), in the
+  region the request is about, else the region of the centre that took it.
+
+The two rates leave merged duplicates out (an answer is counted once, on the ticket the duplicates
 follow) and tickets never dispatched to an organization (answered by the centre itself). A
 ticket reopened (重办) loses its reply and rating until it is answered and rated again, so it
 counts once, on the last answer. The region of a row is the handling organization's region.
@@ -21,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from jingchu.core.kpi import KpiRow, KpiSpec
@@ -61,6 +67,19 @@ def satisfaction_rows(start: dt.date, end: dt.date) -> list[KpiRow]:
     return _rows(rated, "rated_at", start, end, Q(satisfaction__in=SATISFIED))
 
 
+def received_rows(start: dt.date, end: dt.date) -> list[KpiRow]:
+    """Tickets filed, per local day, organization dispatched to and region asked about."""
+    period = Period(start, end)
+    grouped = (Ticket.objects.filter(created_at__gte=period.since, created_at__lt=period.until)
+               .annotate(day=local_day("created_at"),
+                         where=Coalesce("region_id", "centre__region_id"))
+               .values("day", "organization_id", "where")
+               .annotate(n=Count("id"))
+               .order_by("day", "organization_id", "where"))
+    return [KpiRow(r["day"], r["organization_id"], r["where"], float(r["n"]), float(r["n"]))
+            for r in grouped]
+
+
 KPIS: list[KpiSpec] = [
     KpiSpec(
         code="hotline.on_time_rate",
@@ -79,4 +98,12 @@ KPIS: list[KpiSpec] = [
             "the call-back or by the caller). A ticket counts on the local day of its rating, "
             "for the organization that handled it; merged duplicates are left out."),
         source=SOURCE, unit="rate", compute=satisfaction_rows),
+    KpiSpec(
+        code="hotline.received",
+        name=_("12345 requests received"),
+        definition=_(
+            "Tickets filed through every channel (phone, web, mobile, API, Open311), merged "
+            "duplicates included, on the local day they were filed, for the organization they "
+            "are dispatched to, in the region the request is about (else the centre's region)."),
+        source=SOURCE, unit="count", compute=received_rows),
 ]

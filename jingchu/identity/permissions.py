@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 
+from jingchu.core.middleware import request_cache
 from jingchu.identity.choices import StaffRole
 
 
@@ -14,13 +15,34 @@ def require(allowed: bool, message: str = "") -> None:
         raise PermissionDenied(message or "Permission denied.")
 
 
+def _assignments(user: Any) -> list[tuple[int, str]]:
+    """(organization, role) of each of the user's assignments; read once per request."""
+    cache = request_cache()
+    key = f"identity.assignments:{user.pk}"
+    if cache is not None and key in cache:
+        return list(cache[key])
+    staff = getattr(user, "staff", None)
+    found = [] if staff is None else list(staff.assignments.values_list("organization_id",
+                                                                        "role"))
+    if cache is not None:
+        cache[key] = found
+    return found
+
+
+def forget_assignments() -> None:
+    """Drop the request's cached assignments (after a role is given or taken)."""
+    cache = request_cache()
+    if cache is not None:
+        for key in [k for k in cache if k.startswith("identity.assignments:")]:
+            del cache[key]
+
+
 def has_role(user: Any, *roles: str) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    staff = getattr(user, "staff", None)
-    return bool(staff and staff.assignments.filter(role__in=roles).exists())
+    return any(role in roles for _, role in _assignments(user))
 
 
 def org_ids(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
@@ -28,13 +50,7 @@ def org_ids(user: Any, roles: tuple[str, ...] | None = None) -> set[int]:
     role when None); empty for citizens and anonymous users."""
     if not getattr(user, "is_authenticated", False):
         return set()
-    staff = getattr(user, "staff", None)
-    if staff is None:
-        return set()
-    assignments = staff.assignments.all()
-    if roles is not None:
-        assignments = assignments.filter(role__in=roles)
-    return set(assignments.values_list("organization_id", flat=True))
+    return {org for org, role in _assignments(user) if roles is None or role in roles}
 
 
 def can_view_own_account(user: Any) -> bool:

@@ -95,7 +95,8 @@ KPIS: list[KpiSpec] = [
             "09, 10 and 20) whose service area is province-wide (全省通办), divided by all "
             "active implementations of application-based items. A catalog snapshot per "
             "implementing organization, emitted on the last day asked for."),
-        source=SOURCE, unit="rate", compute=province_wide_rows, target=PROVINCE_WIDE_TARGET),
+        source=SOURCE, unit="rate", compute=province_wide_rows, target=PROVINCE_WIDE_TARGET,
+        snapshot=True),
     KpiSpec(
         code="services.fully_online_share",
         name=_("Share of application-based items fully online"),
@@ -104,7 +105,7 @@ KPIS: list[KpiSpec] = [
             "online (online depth 4), divided by all active implementations of "
             "application-based items. A catalog snapshot per implementing organization, "
             "emitted on the last day asked for."),
-        source=SOURCE, unit="rate", compute=fully_online_rows),
+        source=SOURCE, unit="rate", compute=fully_online_rows, snapshot=True),
     KpiSpec(
         code="services.zero_visit_share",
         name=_("Share of application-based items needing no on-site visit"),
@@ -113,7 +114,7 @@ KPIS: list[KpiSpec] = [
             "no on-site visit, divided by all active implementations of application-based "
             "items. A catalog snapshot per implementing organization, emitted on the last day "
             "asked for."),
-        source=SOURCE, unit="rate", compute=zero_visit_rows),
+        source=SOURCE, unit="rate", compute=zero_visit_rows, snapshot=True),
     KpiSpec(
         code="services.no_upload_material_share",
         name=_("Share of materials that need no upload"),
@@ -123,5 +124,5 @@ KPIS: list[KpiSpec] = [
             "resource supplies, divided by all those materials (every necessity); an item's "
             "materials count once for each organization implementing it. A catalog snapshot "
             "per implementing organization, emitted on the last day asked for."),
-        source=SOURCE, unit="rate", compute=no_upload_rows),
+        source=SOURCE, unit="rate", compute=no_upload_rows, snapshot=True),
 ]

@@ -109,7 +109,7 @@ KPIS: list[KpiSpec] = [
             "divided by all its responsibility-list entries. The catalog's state when the "
             "figure is computed; a past day's state is not rebuilt."),
         source="sharing: ListEntry (responsibility), DataResource", unit="rate",
-        compute=registration_rate, target=PLAN_TARGET),
+        compute=registration_rate, target=PLAN_TARGET, snapshot=True),
     KpiSpec(
         code="sharing.mounting_rate", name=_("Resource mounting rate"),
         definition=_(
@@ -118,7 +118,7 @@ KPIS: list[KpiSpec] = [
             "is mounted (a table, a lake dataset or an upstream API), divided by all of them. "
             "The catalog's state when the figure is computed."),
         source="sharing: ListEntry (responsibility), DataResource", unit="rate",
-        compute=mounting_rate, target=PLAN_TARGET),
+        compute=mounting_rate, target=PLAN_TARGET, snapshot=True),
     KpiSpec(
         code="sharing.demand_met_rate", name=_("Demand-met rate"),
         definition=_(
@@ -127,7 +127,7 @@ KPIS: list[KpiSpec] = [
             "the expected provider, not on a negative list, holds every field wanted), divided "
             "by all its demand-list entries. The catalog's state when the figure is computed."),
         source="sharing: ListEntry (demand), DataResource, ResourceField", unit="rate",
-        compute=demand_met_rate, target=PLAN_TARGET),
+        compute=demand_met_rate, target=PLAN_TARGET, snapshot=True),
     KpiSpec(
         code="sharing.calls", name=_("Exchange call volume"),
         definition=_(

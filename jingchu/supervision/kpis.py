@@ -108,7 +108,8 @@ KPIS: list[KpiSpec] = [
             "those days in a plan including the item, divided by its active regulatory items "
             "(active as the catalog says now)."),
         source="supervision: RegulatoryItem, InspectionPlan.items, Inspection.ended_on",
-        unit="rate", compute=item_coverage, target=COVERAGE_TARGET),
+        unit="rate", compute=item_coverage, target=COVERAGE_TARGET,
+        snapshot=True),
     KpiSpec(
         code="supervision.inspections_ended", name=_("Inspections ended"),
         definition=_(

@@ -130,3 +130,36 @@ def test_command_and_monthly_task(small_set: Any, monkeypatch: pytest.MonkeyPatc
     assert len(rendered) == 34
     with pytest.raises(CommandError):
         call_command("bizenv", "evaluate", "--month", "2026-13")
+
+
+def test_platform_figure_from_the_cockpit_rollups(small_set: Any,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the cockpit's rollups hold every day of the month, they are read instead of the
+    app's function (which is not asked); a month they do not cover still asks the app."""
+    from django.utils import timezone
+
+    from jingchu.cockpit import rollups
+
+    small_set["i2"].source = "kpi:test.rate"
+    small_set["i2"].kpi_scale = 100
+    small_set["i2"].save()
+    asked: list[dt.date] = []
+
+    def compute(start: dt.date, end: dt.date) -> list[kpi.KpiRow]:
+        asked.append(start)
+        return [kpi.KpiRow(start, None, city(WUHAN).pk, 1, 2)]
+
+    spec = kpi.KpiSpec(code="test.rate", name="rate", definition="", source="test",
+                       unit="rate", compute=compute)
+    monkeypatch.setattr(kpi, "registry", lambda: {"test.rate": spec})
+    for offset in range(31):  # May, from the rollups: Wuhan 7/10 on the 1st, 1/2 the 2nd
+        day = MAY + dt.timedelta(days=offset)
+        rows = {0: [kpi.KpiRow(day, None, city(JIANGAN).pk, 7, 10)],
+                1: [kpi.KpiRow(day, None, city(WUHAN).pk, 1, 2)]}.get(offset, [])
+        rollups._store("test.rate", day, rows, rollups._Regions(), timezone.now())
+    wh = result(do_evaluate(None, MAY), WUHAN).scores.get(indicator__code="t1.i2")
+    assert asked == [] and wh.source == "platform"
+    assert wh.value == pytest.approx(100 * 8 / 12)
+    rollups._store("test.rate", JUNE, [], rollups._Regions(), timezone.now())  # 1 day of 30
+    wh = result(do_evaluate(None, JUNE), WUHAN).scores.get(indicator__code="t1.i2")
+    assert asked == [JUNE] and wh.value == pytest.approx(50.0)

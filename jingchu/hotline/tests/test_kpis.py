@@ -104,3 +104,19 @@ def test_the_specs_are_registered(db: Any) -> None:
     assert specs["hotline.satisfaction_rate"].unit == "rate"
     with translation.override("en"):
         assert "satisfied" in str(specs["hotline.satisfaction_rate"].definition)
+
+
+def test_received_rows_count_every_ticket_filed(tickets: World) -> None:
+    """Tickets a, b, c were filed on 3 March 09:00 local about 武汉市 (two dispatched to
+    市场监管局, one to 城管委); the consultation, dispatched to nobody, when the clock stood at
+    c's reply: 3 April 07:30 local."""
+    from jingchu.core.models import Region
+
+    amr, cgw = tickets["orgs"]["wh-scjg"], tickets["orgs"]["wh-cgw"]
+    wuhan = Region.objects.get(code="420100000000").pk
+    rows = kpis.received_rows(dt.date(2025, 3, 1), dt.date(2025, 4, 30))
+    assert sorted(parts(rows), key=lambda p: (p[0], p[1] or 0)) == [
+        (MARCH_3, amr.pk, wuhan, 2.0, 2.0), (MARCH_3, cgw.pk, wuhan, 1.0, 1.0),
+        (APRIL_3, None, wuhan, 1.0, 1.0)]
+    assert kpi.value(rows, "count") == 4.0
+    assert kpis.received_rows(MARCH_4, MARCH_5) == []

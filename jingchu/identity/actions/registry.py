@@ -32,6 +32,7 @@ from jingchu.identity.models import (
     StaffAssignment,
     User,
 )
+from jingchu.identity.permissions import forget_assignments
 from jingchu.identity.services import SESSION_ACTING_KEY, authorization_for, person_of
 
 # ASCII digits only: str.isdigit() would let full-width digits through.
@@ -245,4 +246,5 @@ def do_assign_role(
             staff.user.save(update_fields=["is_staff"])
         audit.record("identity.staff.assign_role", actor, staff,
                      {"organization": str(organization.uid), "role": role})
+        forget_assignments()
     return assignment
