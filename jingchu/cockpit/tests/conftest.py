@@ -46,6 +46,14 @@ USERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The home page caches its cards per rollup state; tests start from an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def people(demo_orgs: dict[str, Any]) -> dict[str, Any]:
     users: dict[str, Any] = {name: make_staff(name, demo_orgs[key], role)

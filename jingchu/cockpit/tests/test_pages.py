@@ -304,3 +304,15 @@ def test_home_query_count_is_bounded(client: Client, figures: dict[str, Any],
     client.force_login(figures[user])
     with django_assert_max_num_queries(30):  # 25 when written: 14 of them the menu's checks
         assert home(client, period="2026-05").status_code == 200
+
+
+def test_cached_cards_change_with_the_next_refresh(client: Client, people: dict[str, Any],
+                                                   rollup: Any) -> None:
+    """The cards are cached until the rollups change: a refresh shows the new figure."""
+    day = dt.date(2026, 5, 6)
+    rollup("cases.on_time_rate", day, [("wh-scjg", 1, 4)])
+    client.force_login(people["hb_leader"])
+    assert "25.0%" in home(client, period="2026-05").content.decode()
+    rollup("cases.on_time_rate", day, [("wh-scjg", 3, 4)])
+    page = home(client, period="2026-05").content.decode()
+    assert "75.0%" in page and "25.0%" not in page

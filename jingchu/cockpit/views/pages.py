@@ -19,11 +19,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -36,6 +39,7 @@ from jingchu.core.models import Region
 from jingchu.core.periods import Period
 
 SPARK_DAYS = 30
+THEMES_CACHE_SECONDS = 900  # a refresh (every 10 minutes) changes the key sooner
 HISTORY_MONTHS = 12
 _REGION_CODE = re.compile(r"^\d{12}$")
 _PERIOD_KEY = re.compile(r"^[0-9.-]{1,30}$")
@@ -321,6 +325,23 @@ def _themes(region: Region, span: periods.Span) -> tuple[list[dict[str, object]]
     return cards, sparks
 
 
+def _themes_html(region: Region, span: periods.Span, frame: dict[str, object]) -> str:
+    """The cards' fragment, cached per region, period, language and rollup state: every reader
+    of a region sees the same figures until the next refresh changes `as_of`, so a page view
+    reads the rollups once per refresh and process, not once per view."""
+    as_of = frame["as_of"]
+    stamp = as_of.timestamp() if isinstance(as_of, dt.datetime) else 0
+    key = (f"cockpit:themes:{region.pk}:{span.key}:{span.period.end}:{stamp}:"
+           f"{translation.get_language()}")
+    html = cache.get(key)
+    if html is None:
+        groups, sparks = _themes(region, span)
+        html = render_to_string("cockpit/_themes.html", {
+            "groups": groups, "sparks": sparks, "query": frame["query"]})
+        cache.set(key, html, THEMES_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 - rendered above by the template engine, escaped there
+
+
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
@@ -336,7 +357,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "cockpit/home.html", {**context, "error": exc.message},
                       status=400)
     context.update(_frame(request, region, span, reverse("cockpit:home")))
-    context["groups"], context["sparks"] = _themes(region, span)
+    context["themes_html"] = _themes_html(region, span, context)
     return render(request, "cockpit/home.html", context)
 
 
