@@ -248,6 +248,20 @@ def kpi_report(spec: KpiSpec, region: Region, span: periods.Span) -> KpiReport:
     )
 
 
+def cached_report(spec: KpiSpec, region: Region, span: periods.Span,
+                  as_of: object) -> KpiReport:
+    """kpi_report, kept per KPI, region, period and language until the rollups are next
+    refreshed (the same for every reader allowed to see the region)."""
+    stamp = as_of.timestamp() if isinstance(as_of, dt.datetime) else 0
+    key = (f"cockpit:report:{spec.code}:{region.pk}:{span.key}:{span.period.end}:{stamp}:"
+           f"{translation.get_language()}")
+    report: KpiReport | None = cache.get(key)
+    if report is None:
+        report = kpi_report(spec, region, span)
+        cache.set(key, report, THEMES_CACHE_SECONDS)
+    return report
+
+
 # --- Page furniture --------------------------------------------------------------------------
 
 def breadcrumb(user: Any, region: Region) -> list[tuple[Region, bool]]:
@@ -440,8 +454,8 @@ def kpi_detail(request: HttpRequest, code: str) -> HttpResponse:
         context.update(_frame(request, region, None, base_url))
         return render(request, "cockpit/kpi.html", {**context, "error": exc.message},
                       status=400)
-    report = kpi_report(spec, region, span)
     context.update(_frame(request, region, span, base_url))
+    report = cached_report(spec, region, span, context["as_of"])
     context.update({"report": report, "value": catalog.fmt(report.figure.value, spec.unit),
                     "met": catalog.meets(report.figure.value, spec),
                     "compared": [report.previous, report.year_ago], "charts": _charts(report)})

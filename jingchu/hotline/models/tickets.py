@@ -143,6 +143,11 @@ class Ticket(models.Model):
             models.Index(fields=["organization", "status", "deadline"]),
             models.Index(fields=["region", "status", "created_at"]),
             models.Index(fields=["centre", "status", "created_at"]),
+            # The cockpit's daily refresh reads one day's replies and one day's ratings.
+            models.Index(fields=["replied_at"], name="hotline_ticket_replied_idx",
+                         condition=models.Q(replied_at__isnull=False)),
+            models.Index(fields=["rated_at"], name="hotline_ticket_rated_idx",
+                         condition=models.Q(rated_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -39,7 +39,8 @@
       tooltip: { trigger: "axis", valueFormatter: formatter(suffix) },
       grid: { left: 50, right: 16, top: 16, bottom: 30 },
       xAxis: { type: "category", data: series.x },
-      yAxis: { type: "value", scale: true },
+      // A rate never passes 100%: without the cap one lone point stretches the axis past it.
+      yAxis: { type: "value", scale: true, max: suffix === "%" ? 100 : null },
       series: [{ name: name, type: "line", data: series.y, connectNulls: false }]
     });
   }

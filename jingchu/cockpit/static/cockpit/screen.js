@@ -231,7 +231,7 @@
         axisLabel: { color: "#9fb7d8", fontSize: 13 }, axisLine: { lineStyle: { color: "#3a5070" } }
       },
       yAxis: {
-        type: "value", scale: true,
+        type: "value", scale: true, max: unit === "%" ? 100 : null,
         axisLabel: { color: "#9fb7d8", fontSize: 13, formatter: "{value}" + unit },
         splitLine: { lineStyle: { color: "rgba(95,184,255,0.12)" } }
       },
