@@ -103,6 +103,14 @@ bench-hotline-classifier: $(STAMP)
 bench-supervision-draw: $(STAMP)
 	$(BIN)/python bench/supervision_draw.py
 
+# The cockpit's main page and a drill-down (gunicorn + wrk) next to /healthz, and the one-day
+# rollup refresh next to the KPI functions alone, with 10M cases and 1M 12345 tickets on
+# PostgreSQL; writes bench/RESULTS-cockpit.md. The database is kept between runs (generating
+# the data takes ~10 min the first time).
+.PHONY: bench-cockpit
+bench-cockpit: $(STAMP)
+	$(BIN)/python bench/cockpit_pages.py
+
 # Data-quality audit of the population rule set at 1M and 10M rows next to a hand-written DuckDB
 # query and Great Expectations (own venv .venv-bench-ge); writes bench/RESULTS-lake-audit.md.
 .PHONY: bench-lake-audit
