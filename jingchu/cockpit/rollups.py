@@ -141,24 +141,30 @@ def refresh_day(day: dt.date, codes: Iterable[str] | None = None) -> RefreshRepo
     wanted = list(specs) if codes is None else [c for c in codes if c in specs]
     regions = _Regions()
     today = timezone.localdate()
-    for code in wanted:
-        spec = specs[code]
-        if spec.snapshot and day != today:
-            report.skipped.append(code)
-            continue
-        started = timezone.now()
-        try:
-            rows = [r for r in spec.compute(day, day) if r.day == day]
-        except Exception as exc:  # one app's failing figure must not stop the others
-            log.exception("KPI %s failed for %s", code, day)
-            report.errors[code] = f"{type(exc).__name__}: {exc}"[:500]
-            _failed(code, day, started, report.errors[code])
-            continue
-        _store(code, day, rows, regions, started)
-        report.kpis += 1
-        report.rows += len(rows)
+    with kpi.shared_work():
+        for code in wanted:
+            _refresh_one(specs[code], day, today, regions, report)
     report.seconds = time.perf_counter() - clock
     return report
+
+
+def _refresh_one(spec: kpi.KpiSpec, day: dt.date, today: dt.date, regions: _Regions,
+                 report: RefreshReport) -> None:
+    code = spec.code
+    if spec.snapshot and day != today:
+        report.skipped.append(code)
+        return
+    started = timezone.now()
+    try:
+        rows = [r for r in spec.compute(day, day) if r.day == day]
+    except Exception as exc:  # one app's failing figure must not stop the others
+        log.exception("KPI %s failed for %s", code, day)
+        report.errors[code] = f"{type(exc).__name__}: {exc}"[:500]
+        _failed(code, day, started, report.errors[code])
+        return
+    _store(code, day, rows, regions, started)
+    report.kpis += 1
+    report.rows += len(rows)
 
 
 def due_days(now: dt.datetime | None = None) -> list[dt.date]:

@@ -20,9 +20,11 @@ app's tables itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 Unit = Literal["rate", "count", "days", "hours", "steps", "score"]
 
@@ -69,6 +71,33 @@ def value(rows: Iterable[KpiRow], unit: Unit, snapshot: bool = False) -> float |
     if unit == "count":
         return numerator
     return numerator / denominator if denominator else None
+
+
+T = TypeVar("T")
+_shared: ContextVar[dict[Any, Any] | None] = ContextVar("jingchu_kpi_shared", default=None)
+
+
+@contextmanager
+def shared_work() -> Iterator[None]:
+    """Within this block, `shared` keeps what one KPI function computed for the next: several
+    KPIs of an app often rest on one query (the cases completed on a day feed three figures).
+    The cockpit opens it around one refresh; outside it nothing is kept."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def shared(key: Any, compute: Callable[[], T]) -> T:
+    """`compute()`, or its result from earlier in the same shared_work block."""
+    store = _shared.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    found: T = store[key]
+    return found
 
 
 def registry() -> dict[str, KpiSpec]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from jingchu.cases.choices import Decision
 from jingchu.cases.models import Case
-from jingchu.core.models import Organization
+from jingchu.core.models import AuditEvent, Organization
 from jingchu.identity.models import LegalEntity, Person
 from jingchu.licenses import actions
 from jingchu.licenses.choices import HolderKind
@@ -123,10 +123,16 @@ def load_licences(orgs: dict[str, Organization]) -> int:
         actions.do_issue_license(None, license_type=license_type, issuer=org, holder=holder,
                                  data=data, system=True)
         made += 1
-    # Demo cases approved before the licence types existed get their licences now.
-    for case in Case.objects.filter(decision=Decision.APPROVED,
+    # Demo cases approved before the licence types existed get their licences now. A case
+    # whose licence already failed once (recorded as an audit event) is not tried again on the
+    # next run: on a large database a second `jingchu demo` would re-audit every one of them.
+    failed = set(AuditEvent.objects.filter(action="licenses.license.issue_failed",
+                                           object_type="cases.case")
+                 .values_list("object_id", flat=True))
+    for case in Case.objects.filter(decision=Decision.APPROVED, licenses__isnull=True,
                                     item__license_types__isnull=False).distinct():
-        made += len(issue_for_case(case))
+        if str(case.uid) not in failed:
+            made += len(issue_for_case(case))
     return made
 
 

@@ -130,3 +130,30 @@ def test_refresh_action_permission_and_audit(people: dict[str, Any]) -> None:
     event = AuditEvent.objects.get(action="cockpit.rollups_refreshed")
     assert event.details["days"] == 2
     assert RefreshRun.objects.filter(day=DAY).count() > 0
+
+
+def test_kpis_resting_on_one_query_share_it_within_a_refresh(
+        demo_world: dict[str, Any]) -> None:
+    """The cases' handling days, promised days and on-time rate come from one query on the
+    day's completed cases when refreshed together, and the query runs again next refresh."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jingchu.core import kpi
+
+    codes = ["cases.handling_days", "cases.promised_days", "cases.on_time_rate"]
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as done:
+            rollups.refresh_day(DAY, codes)
+        reads = [q for q in done.captured_queries
+                 if q["sql"].startswith("SELECT") and '"cases_case"' in q["sql"]]
+        assert len(reads) == 1
+    calls: list[int] = []
+
+    def compute() -> int:
+        calls.append(1)
+        return len(calls)
+
+    assert [kpi.shared("k", compute), kpi.shared("k", compute)] == [1, 2]  # not kept outside
+    with kpi.shared_work():
+        assert [kpi.shared("k", compute), kpi.shared("k", compute)] == [3, 3]
