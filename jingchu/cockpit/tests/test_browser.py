@@ -10,7 +10,6 @@ use element ids and data attributes, not text, so the test holds in either langu
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,12 +19,8 @@ from django.utils import timezone
 
 from jingchu.cases.tests.conftest import PASSWORD
 from jingchu.cockpit.tests.conftest import WUHAN, XIANGYANG, YICHANG, Store
-from jingchu.core.tests.browser import screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import Actors, chromium, needs_chromium, screenshots_on_failure
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 KPI = "cases.on_time_rate"
 MAP_DATA = """() => {
   const chart = echarts.getInstanceByDom(document.getElementById('sc-map'));
@@ -38,24 +33,14 @@ MAP_DATA = """() => {
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
 def browser(live_server: Any, monkeypatch: Any) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body would otherwise be refused as "async unsafe".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(monkeypatch) as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -67,27 +52,6 @@ def today_figures(people: dict[str, Any], rollup: Store) -> dict[str, Any]:
                         ("xy-scjg", 1, 5)])
     rollup("cases.submitted", today, [("wh-scjg", 12, 12), ("xy-scjg", 5, 5)])
     return people
-
-
-class Actors:
-    """One browser context (own cookies, own session) per person in the story."""
-
-    def __init__(self, browser: Any, base: str) -> None:
-        self.browser, self.base = browser, base
-        self.pages: dict[str, Any] = {}
-
-    def tab(self, username: str) -> Any:
-        if username not in self.pages:
-            context = self.browser.new_context(viewport={"width": 1600, "height": 900})
-            page = context.new_page()
-            page.set_default_timeout(20_000)
-            self.pages[username] = page
-            sign_in(page, self.base, username, PASSWORD)
-        return self.pages[username]
-
-    def close(self) -> None:
-        for page in self.pages.values():
-            page.context.close()
 
 
 def _map(page: Any) -> dict[str, float]:
@@ -130,7 +94,8 @@ def _city_screen(page: Any, base: str) -> None:
 def test_map_for_the_province_and_one_city_for_its_leader(browser: Any, live_server: Any,
                                                           today_figures: dict[str, Any],
                                                           tmp_path: Any) -> None:
-    actors = Actors(browser, live_server.url)
+    actors = Actors(browser, live_server.url, PASSWORD, viewport=(1600, 900),
+                    timeout_ms=20_000)
     try:
         with screenshots_on_failure(actors, tmp_path):
             _province_screen(actors.tab("hb_leader"), live_server.url)

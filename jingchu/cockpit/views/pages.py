@@ -248,13 +248,19 @@ def kpi_report(spec: KpiSpec, region: Region, span: periods.Span) -> KpiReport:
     )
 
 
+def _cache_key(kind: str, region: Region, span: periods.Span, as_of: object) -> str:
+    """What a cached figure depends on: the region, the period (its end moves with today), the
+    rollups' state (`as_of`, changed by every refresh) and the language."""
+    stamp = as_of.timestamp() if isinstance(as_of, dt.datetime) else 0
+    return (f"cockpit:{kind}:{region.pk}:{span.key}:{span.period.end}:{stamp}:"
+            f"{translation.get_language()}")
+
+
 def cached_report(spec: KpiSpec, region: Region, span: periods.Span,
                   as_of: object) -> KpiReport:
     """kpi_report, kept per KPI, region, period and language until the rollups are next
     refreshed (the same for every reader allowed to see the region)."""
-    stamp = as_of.timestamp() if isinstance(as_of, dt.datetime) else 0
-    key = (f"cockpit:report:{spec.code}:{region.pk}:{span.key}:{span.period.end}:{stamp}:"
-           f"{translation.get_language()}")
+    key = _cache_key(f"report:{spec.code}", region, span, as_of)
     report: KpiReport | None = cache.get(key)
     if report is None:
         report = kpi_report(spec, region, span)
@@ -343,10 +349,7 @@ def _themes_html(region: Region, span: periods.Span, frame: dict[str, object]) -
     """The cards' fragment, cached per region, period, language and rollup state: every reader
     of a region sees the same figures until the next refresh changes `as_of`, so a page view
     reads the rollups once per refresh and process, not once per view."""
-    as_of = frame["as_of"]
-    stamp = as_of.timestamp() if isinstance(as_of, dt.datetime) else 0
-    key = (f"cockpit:themes:{region.pk}:{span.key}:{span.period.end}:{stamp}:"
-           f"{translation.get_language()}")
+    key = _cache_key("themes", region, span, frame["as_of"])
     html = cache.get(key)
     if html is None:
         groups, sparks = _themes(region, span)

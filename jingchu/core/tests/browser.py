@@ -1,15 +1,68 @@
-"""What the browser tests share: signing a user in (password, then the authenticator, enrolled
-at the first sign-in from the secret the enrolment page shows) and keeping a picture of every
-open tab when a story fails (a fixture never sees why it failed)."""
+"""What the browser tests share: Debian's Chromium launched through Playwright, one signed-in
+tab per person in a story (`Actors`), signing a user in (password, then the authenticator,
+enrolled at the first sign-in from the secret the enrolment page shows) and keeping a picture of
+every open tab when a story fails (a fixture never sees why it failed)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pyotp
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM),
+                                    reason=f"{CHROMIUM} is missing (apt-get install -y chromium)")
+
+
+@contextmanager
+def chromium(monkeypatch: Any) -> Iterator[Any]:
+    """A launched Chromium for the length of the block."""
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # body would otherwise be refused as "async unsafe".
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Actors:
+    """One browser context (own cookies, own session) per person in the story, each signed in
+    on first use."""
+
+    def __init__(self, browser: Any, base: str, password: str, *,
+                 viewport: tuple[int, int] = (1280, 900), timeout_ms: int = 15_000) -> None:
+        self.browser, self.base, self.password = browser, base, password
+        self.viewport, self.timeout_ms = viewport, timeout_ms
+        self.pages: dict[str, Any] = {}
+
+    def tab(self, username: str) -> Any:
+        if username not in self.pages:
+            width, height = self.viewport
+            context = self.browser.new_context(viewport={"width": width, "height": height})
+            page = context.new_page()
+            page.set_default_timeout(self.timeout_ms)
+            self.pages[username] = page
+            sign_in(page, self.base, username, self.password)
+        return self.pages[username]
+
+    def close(self) -> None:
+        # Closing the contexts closes their keep-alive connections, so the live server's
+        # request threads end and give their database connections back before teardown.
+        for page in self.pages.values():
+            page.context.close()
 
 
 def sign_in(page: Any, base: str, username: str, password: str) -> None:

@@ -9,7 +9,6 @@ Selectors use element ids and name attributes, not text, so the test holds in ei
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,58 +17,21 @@ import pytest
 from django.db import connection
 
 from jingchu.cases.tests.conftest import PASSWORD
-from jingchu.core.tests.browser import screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import Actors, chromium, needs_chromium, screenshots_on_failure
 from jingchu.hotline.tests.conftest import CITIZEN_PHONE
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 REPLY = "经核查，商家已同意为您办理退货。"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
 def browser(live_server: Any, hotline_world: dict[str, Any], monkeypatch: Any) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body would otherwise be refused as "async unsafe".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-class Actors:
-    """One browser context (own cookies, own session) per person in the story."""
-
-    def __init__(self, browser: Any, base: str) -> None:
-        self.browser, self.base = browser, base
-        self.pages: dict[str, Any] = {}
-
-    def tab(self, username: str) -> Any:
-        if username not in self.pages:
-            context = self.browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.set_default_timeout(15_000)
-            self.pages[username] = page
-            sign_in(page, self.base, username, PASSWORD)
-        return self.pages[username]
-
-    def close(self) -> None:
-        # Closing the contexts closes their keep-alive connections, so the live server's
-        # request threads end and give their database connections back before teardown.
-        for page in self.pages.values():
-            page.context.close()
+    with chromium(monkeypatch) as launched:
+        yield launched
 
 
 def _status(page: Any) -> str:
@@ -78,7 +40,7 @@ def _status(page: Any) -> str:
 
 def test_phone_complaint_dispatched_replied_and_rated(browser, live_server, hotline_world,
                                                       tmp_path):
-    actors = Actors(browser, live_server.url)
+    actors = Actors(browser, live_server.url, PASSWORD)
     try:
         with screenshots_on_failure(actors, tmp_path):
             number = _take_the_call(actors.tab("operator"), live_server.url, hotline_world)
