@@ -44,12 +44,27 @@ def sm3(data: bytes) -> bytes:
     return digest.finalize()
 
 
-def hmac_sm3(key: bytes, message: bytes) -> bytes:
+@lru_cache(maxsize=16)
+def _hmac_pads(key: bytes) -> tuple[hashes.Hash, hashes.Hash]:
+    """SM3 states with the inner and outer padded key absorbed, copied for each message (a
+    blind index is computed per row of an import)."""
     if len(key) > _BLOCK:
         key = sm3(key)
     key = key.ljust(_BLOCK, b"\x00")
-    inner = sm3(bytes(b ^ 0x36 for b in key) + message)
-    return sm3(bytes(b ^ 0x5C for b in key) + inner)
+    inner, outer = hashes.Hash(hashes.SM3()), hashes.Hash(hashes.SM3())
+    inner.update(bytes(b ^ 0x36 for b in key))
+    outer.update(bytes(b ^ 0x5C for b in key))
+    return inner, outer
+
+
+def hmac_sm3(key: bytes, message: bytes) -> bytes:
+    """HMAC (RFC 2104) over SM3."""
+    inner_pad, outer_pad = _hmac_pads(key)
+    inner = inner_pad.copy()
+    inner.update(message)
+    outer = outer_pad.copy()
+    outer.update(inner.finalize())
+    return outer.finalize()
 
 
 def encrypt(plaintext: str, hex_key: str | None = None) -> str:

@@ -41,7 +41,10 @@ BATCH_MAX = 100_000
 SIGN_INTERVAL_SECONDS = 60  # a new tree head at most this often unless forced
 SIGNER_KIND = SealKind.BUSINESS
 
-Item = Mapping[str, Any] | tuple[Mapping[str, Any], models.Model | None]
+# The object an entry is about: the object itself, or its object_ref (label, id) when only
+# that is at hand (a bulk import's licences, made in forked workers, travel as rows).
+About = models.Model | tuple[str, str] | None
+Item = Mapping[str, Any] | tuple[Mapping[str, Any], About]
 
 
 def canonical(payload: Mapping[str, Any]) -> bytes:
@@ -74,14 +77,17 @@ def _clean_payload(payload: Any) -> bytes:
     return data
 
 
-def _object_ref(obj: models.Model | None) -> tuple[str, str]:
+def object_ref(obj: About) -> tuple[str, str]:
+    """(object_type, object_id) recorded on an entry about `obj`."""
     if obj is None:
         return "", ""
+    if isinstance(obj, tuple):
+        return obj
     ident = getattr(obj, "uid", None) or getattr(obj, "code", None) or obj.pk
     return obj._meta.label_lower, str(ident)
 
 
-def _split(item: Item) -> tuple[Mapping[str, Any], models.Model | None]:
+def _split(item: Item) -> tuple[Mapping[str, Any], About]:
     if isinstance(item, tuple):
         return item[0], item[1]
     return item, None
@@ -125,7 +131,7 @@ def do_append_many(kind: str, items: Sequence[Item], *, actor: Any = None) -> li
     if not 0 < len(pairs) <= BATCH_MAX:
         raise ActionError("batch_size", _("Append 1 to %(limit)d entries at a time.")
                           % {"limit": BATCH_MAX})
-    cleaned = [(_clean_payload(payload), _object_ref(obj)) for payload, obj in pairs]
+    cleaned = [(_clean_payload(payload), object_ref(obj)) for payload, obj in pairs]
     state = _locked_state()
     size, now = state.size, timezone.now()
     entries = [Entry(index=size + at, kind=kind, object_type=ref[0], object_id=ref[1],

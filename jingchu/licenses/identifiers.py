@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from jingchu.core.identifiers import IdentifierError, validate_uscc
@@ -23,6 +24,7 @@ from jingchu.core.identifiers import IdentifierError, validate_uscc
 ARC = "1.2.156.3005.2"
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _MOD = 36
+_INDEX = {char: index for index, char in enumerate(ALPHABET)}
 _PART = re.compile(r"[0-9A-Z]{1,40}")
 _VERSION = re.compile(r"\d{3}")
 
@@ -38,7 +40,7 @@ def check_character(text: str) -> str:
     """ISO/IEC 7064 MOD 37,36 (hybrid system) check character of `text` (0-9, A-Z)."""
     product = _MOD
     for char in text:
-        index = ALPHABET.find(char)
+        index = _INDEX.get(char, -1)
         if index < 0:
             raise ValueError(f"not in the check alphabet: {char!r}")
         total = (product + index) % _MOD or _MOD
@@ -46,7 +48,9 @@ def check_character(text: str) -> str:
     return ALPHABET[(_MOD + 1 - product) % _MOD]
 
 
-def _body(type_code: str, issuer_uscc: str, serial: str, version: int) -> str:
+@lru_cache(maxsize=256)
+def _prefix(type_code: str, issuer_uscc: str) -> str:
+    """The checked type and issuer part (kept: an import makes thousands with the same)."""
     if not _PART.fullmatch(type_code):
         raise ValueError("the type code is 1-40 characters of 0-9 and A-Z")
     try:
@@ -54,11 +58,16 @@ def _body(type_code: str, issuer_uscc: str, serial: str, version: int) -> str:
             raise ValueError("the issuer's unified social credit code is not in capitals")
     except IdentifierError as error:
         raise ValueError(f"the issuer's unified social credit code: {error}") from None
+    return f"{ARC}.{type_code}.{issuer_uscc}"
+
+
+def _body(type_code: str, issuer_uscc: str, serial: str, version: int) -> str:
+    prefix = _prefix(type_code, issuer_uscc)
     if not _PART.fullmatch(serial):
         raise ValueError("the serial is 1-40 characters of 0-9 and A-Z")
     if not 1 <= version <= 999:
         raise ValueError("the version is 1 to 999")
-    return f"{ARC}.{type_code}.{issuer_uscc}.{serial}.{version:03d}"
+    return f"{prefix}.{serial}.{version:03d}"
 
 
 def make_license_id(type_code: str, issuer_uscc: str, serial: str, version: int = 1) -> str:

@@ -342,11 +342,15 @@ def _entities(codes: set[str]) -> dict[str, LegalEntity]:
     return found
 
 
-def _holders(kind: str, parsed: list[_Parsed]) -> dict[str, Person | LegalEntity]:
-    found: dict[str, Person] | dict[str, LegalEntity] = (
-        _persons({item.index: item.code for item in parsed if item.index})
-        if kind == HolderKind.PERSON else _entities({item.code for item in parsed if item.code}))
-    holders: dict[str, Person | LegalEntity] = dict(found)
+def _find_holders(kind: str,
+                  items: list[_Parsed]) -> dict[str, Person] | dict[str, LegalEntity]:
+    if kind == HolderKind.PERSON:
+        return _persons({item.index: item.code for item in items if item.index})
+    return _entities({item.code for item in items if item.code})
+
+
+def _holder_errors(kind: str, parsed: list[_Parsed],
+                   holders: dict[str, Person | LegalEntity]) -> None:
     unknown = (_("No registered person has this ID number.") if kind == HolderKind.PERSON
                else _("No registered legal entity has this credit code."))
     for item in parsed:
@@ -357,18 +361,38 @@ def _holders(kind: str, parsed: list[_Parsed]) -> dict[str, Person | LegalEntity
             item.errors.append(f"holder_code: {unknown}")
         elif item.name and holder.name.strip() != item.name:
             item.errors.append("holder_name: " + _("The name is not the registered holder's."))
-    return holders
 
 
-def _issued_numbers(license_type: LicenseType, issuer: Any, parsed: list[_Parsed]) -> None:
-    numbers = sorted({item.number for item in parsed if item.number})
+def _taken_numbers(license_type: LicenseType, issuer: Any, items: list[_Parsed]) -> set[str]:
+    numbers = sorted({item.number for item in items if item.number})
     taken: set[str] = set()
     for chunk in _chunks(numbers):
         taken.update(License.objects.filter(issuer=issuer, license_type=license_type,
                                             number__in=chunk).values_list("number", flat=True))
-    for item in parsed:
-        if item.number in taken:
-            item.errors.append("number: " + _("A licence with this number was issued already."))
+    return taken
+
+
+class _Lookups:
+    """The holders, and the numbers already issued, looked up one chunk of checked rows at a
+    time while the workers check the next chunks (so the queries, and the rows they build,
+    no longer wait for the whole file)."""
+
+    def __init__(self, license_type: LicenseType, issuer: Any) -> None:
+        self.license_type, self.issuer = license_type, issuer
+        self.holders: dict[str, Person | LegalEntity] = {}
+        self.taken: set[str] = set()
+
+    def add(self, items: list[_Parsed]) -> None:
+        self.holders.update(_find_holders(self.license_type.holder_kind, items))
+        self.taken |= _taken_numbers(self.license_type, self.issuer, items)
+
+    def mark(self, parsed: list[_Parsed]) -> None:
+        """The rows' errors: unknown holders, other names, numbers issued already."""
+        _holder_errors(self.license_type.holder_kind, parsed, self.holders)
+        issued = _("A licence with this number was issued already.")
+        for item in parsed:
+            if item.number in self.taken:
+                item.errors.append(f"number: {issued}")
 
 
 CHECK_CHUNK = 1000
@@ -392,7 +416,7 @@ def _check_range(bounds: tuple[int, int]) -> list[_Parsed]:
 
 
 def _parse(checker: _RowChecker, records: list[Record], workers: int,
-           progress: Progress | None) -> list[_Parsed]:
+           progress: Progress | None, lookups: _Lookups) -> list[_Parsed]:
     """Each row on its own, in chunks, on forked workers for a large file (pure work: the
     identifiers, the blind index, the data schema; the records reach them by the fork)."""
     total = len(records)
@@ -405,6 +429,7 @@ def _parse(checker: _RowChecker, records: list[Record], workers: int,
     try:
         for chunk in chunks:
             parsed.extend(chunk)
+            lookups.add(chunk)
             if progress:
                 progress("check", len(parsed), total)
     finally:
@@ -418,10 +443,11 @@ def check(license_type: LicenseType, issuer: Any, records: list[Record], today: 
           progress: Progress | None = None, workers: int = 1) -> Checked:
     """Every row checked on its own, then against the others (numbers repeated in the file),
     the holder registry and the licences already issued. Reads only."""
-    parsed = _parse(_RowChecker(license_type, today), records, workers, progress)
+    lookups = _Lookups(license_type, issuer)
+    parsed = _parse(_RowChecker(license_type, today), records, workers, progress, lookups)
     _duplicates(parsed)
-    holders = _holders(license_type.holder_kind, parsed)
-    _issued_numbers(license_type, issuer, parsed)
+    lookups.mark(parsed)
+    holders = lookups.holders
     result = Checked()
     for item in parsed:
         if item.errors:

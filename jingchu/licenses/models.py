@@ -81,8 +81,10 @@ class License(models.Model):
     identifier = models.CharField(_("licence identifier"), max_length=160, unique=True)
     license_type = models.ForeignKey(LicenseType, on_delete=models.PROTECT,
                                      related_name="licenses")
+    # No index of its own: the unique (issuer, type, serial, version) and (issuer, status
+    # index) lead with it, and each index is one more insert per licence of a bulk import.
     issuer = models.ForeignKey(Organization, on_delete=models.PROTECT,
-                               related_name="licenses_issued")
+                               related_name="licenses_issued", db_index=False)
     seal = models.ForeignKey(Seal, on_delete=models.PROTECT, related_name="+")
     serial = models.PositiveIntegerField()
     version = models.PositiveSmallIntegerField(default=1)
@@ -104,8 +106,9 @@ class License(models.Model):
     # The licence's position in its issuer's status lists (revocation and suspension).
     status_index = models.PositiveIntegerField()
     signature = models.BinaryField(editable=False)
+    # Indexed by the partial unique (case, type) below: every licence of a case has a case.
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="licenses")
+                             related_name="licenses", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -21,6 +21,7 @@ from jingchu.core.models import AuditEvent
 from jingchu.identity import actions as identity_actions
 from jingchu.identity.choices import StaffRole
 from jingchu.identity.models import LegalEntity, Person
+from jingchu.ledger.models import Entry
 from jingchu.licenses import actions, content, identifiers, imports
 from jingchu.licenses.choices import ImportStatus
 from jingchu.licenses.models import License, LicenseImport, LicenseType, StatusList
@@ -110,6 +111,12 @@ def test_a_good_file_imports_every_licence_signed_on_two_workers(world):
     assert first.data == {"license_no": "420100000000", "class": "C1"}
     assert SealUse.objects.filter(seal=seal, document_name__in=[lic.identifier for lic in lics]
                                   ).count() == 12
+    entries = {e.object_id: json.loads(e.payload) for e in Entry.objects.filter(
+        kind="license.issued", object_type="licenses.license")}
+    for lic in lics:  # each licence's ledger entry names it and commits to its content
+        assert entries[str(lic.uid)]["identifier"] == lic.identifier
+        assert entries[str(lic.uid)]["content_sm3"] == seal_crypto.sm3(
+            content.signed_bytes(lic)).hex()
     done = AuditEvent.objects.get(action="licenses.import.done", object_id=str(imp.uid))
     assert (done.details["imported"], done.details["serials"]) == (
         12, [lics[0].serial, lics[-1].serial])
