@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from jingchu.core.tests.browser import screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import WAIT_MS, screenshots_on_failure, sign_in
 from jingchu.identity.demo import DEMO_PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +71,7 @@ class Actors:
             context.add_cookies([{"name": "django_language", "value": "en",
                                   "url": self.base}])
             page = context.new_page()
-            page.set_default_timeout(15_000)
+            page.set_default_timeout(WAIT_MS)
             self.pages[username] = page
             sign_in(page, self.base, username, DEMO_PASSWORD)
         return self.pages[username]

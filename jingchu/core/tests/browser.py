@@ -38,12 +38,18 @@ def chromium(monkeypatch: Any) -> Iterator[Any]:
             browser.close()
 
 
+# How long a step may wait for a page or an element: a limit, not a timing gate. Generous,
+# because CI shares two cores between the suite, PostgreSQL and Chromium, and a loaded machine
+# once took more than 15 s to render a page (a failed run with nothing wrong).
+WAIT_MS = 30_000
+
+
 class Actors:
     """One browser context (own cookies, own session) per person in the story, each signed in
     on first use."""
 
     def __init__(self, browser: Any, base: str, password: str, *,
-                 viewport: tuple[int, int] = (1280, 900), timeout_ms: int = 15_000) -> None:
+                 viewport: tuple[int, int] = (1280, 900), timeout_ms: int = WAIT_MS) -> None:
         self.browser, self.base, self.password = browser, base, password
         self.viewport, self.timeout_ms = viewport, timeout_ms
         self.pages: dict[str, Any] = {}

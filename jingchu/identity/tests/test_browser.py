@@ -11,6 +11,8 @@ from pathlib import Path
 import pyotp
 import pytest
 
+from jingchu.core.tests.browser import WAIT_MS
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -47,7 +49,7 @@ def page(live_server, world, monkeypatch):
         # English is the user's explicit choice (the language cookie), as after /i18n/setlang/.
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         tab = context.new_page()
-        tab.set_default_timeout(15_000)
+        tab.set_default_timeout(WAIT_MS)
         try:
             yield tab
         finally:

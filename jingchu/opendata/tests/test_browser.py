@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from jingchu.core.tests.browser import WAIT_MS
 from jingchu.opendata import actions
 from jingchu.opendata.tests.conftest import draft_data, rows
 
@@ -41,7 +42,7 @@ def test_charts_and_preview(live_server: Any, lake_world: dict[str, Any], put_da
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_page(viewport={"width": 1200, "height": 900})
-        tab.set_default_timeout(15_000)
+        tab.set_default_timeout(WAIT_MS)
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
         try:
             tab.goto(f"{live_server.url}/open/si-units/")

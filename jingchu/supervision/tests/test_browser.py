@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from jingchu.cases.tests.conftest import PASSWORD
-from jingchu.core.tests.browser import screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import WAIT_MS, screenshots_on_failure, sign_in
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -63,7 +63,7 @@ class Actors:
         if username not in self.pages:
             context = self.browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
-            page.set_default_timeout(15_000)
+            page.set_default_timeout(WAIT_MS)
             self.pages[username] = page
             if username != ANONYMOUS:
                 sign_in(page, self.base, username, PASSWORD)
