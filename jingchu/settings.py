@@ -170,6 +170,13 @@ REDIS_URL: str = config.get("JINGCHU_REDIS_URL")
 _eager = config.get("JINGCHU_TASKS_EAGER")
 TASKS_EAGER: bool = (not REDIS_URL) if _eager is None or _eager == "" else bool(_eager)
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The cache is shared by every web worker when the platform has Redis: the gateway's rate limit
+# per grant must hold across workers, and a cached cockpit card is computed once. Without Redis
+# (the embedded default: one process) each process keeps its own.
+CACHES = {"default": (
+    {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+     "KEY_PREFIX": "jingchu"} if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"})}
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = TASKS_EAGER
 CELERY_TASK_EAGER_PROPAGATES = True

@@ -70,17 +70,17 @@ def check_grant(consumer_id: int, resource: DataResource, fields: list[str] | No
 def take_rate(grant: Grant) -> None:
     """Count one call against the grant's calls-per-minute in a fixed one-minute window.
 
-    The counter lives in the configured cache: shared Redis in production, so the limit holds
-    across web workers; the embedded default's in-process cache counts per process.
+    The counter lives in the configured cache: Redis when the platform has it (settings.CACHES),
+    so the limit holds across web workers; the embedded default's in-process cache counts per
+    process. The window's counter is made by its first call only (`add` is atomic: of two
+    first calls at once, one makes it and the other counts on it).
     """
     window = int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
     key = f"sharing:rate:{grant.pk}:{window}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS * 2)
     try:
         used = cache.incr(key)
-    except ValueError:  # evicted between add and incr: start the window again
-        cache.set(key, 1, RATE_WINDOW_SECONDS * 2)
-        used = 1
+    except ValueError:  # the window's first call (or its counter was evicted)
+        used = 1 if cache.add(key, 1, RATE_WINDOW_SECONDS * 2) else cache.incr(key)
     if used > grant.rate_limit:
         raise Refusal(CallResult.RATE_LIMITED, 429,
                       _("The grant's rate limit is exceeded; try again in the next minute."),

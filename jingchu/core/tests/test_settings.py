@@ -162,3 +162,16 @@ def test_csrf_is_enforced_on_a_form_post():
     allowed = browser.post(login, {"username": "nobody", "password": "wrong-password",
                                    "csrfmiddlewaretoken": token})
     assert allowed.status_code != 403
+
+
+def test_the_cache_is_redis_when_the_platform_has_it(tmp_path):
+    show = ("from django.conf import settings as s; "
+            "print(s.CACHES['default']['BACKEND'], s.CACHES['default'].get('LOCATION', '-'))")
+    alone = jingchu(tmp_path, "shell", "-c", show, **KEYS)
+    assert alone.returncode == 0, alone.stderr
+    assert alone.stdout.split()[-2:] == ["django.core.cache.backends.locmem.LocMemCache", "-"]
+    shared = jingchu(tmp_path, "shell", "-c", show, JINGCHU_REDIS_URL="redis://127.0.0.1:6379/3",
+                     **KEYS)
+    assert shared.returncode == 0, shared.stderr
+    assert shared.stdout.split()[-2:] == ["django.core.cache.backends.redis.RedisCache",
+                                          "redis://127.0.0.1:6379/3"]

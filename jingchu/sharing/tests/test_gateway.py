@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from jingchu.conftest import redis_url
 from jingchu.core.crypto import blind_index
 from jingchu.core.identifiers import make_id_number
 from jingchu.identity import actions as identity_actions
@@ -28,6 +29,7 @@ from jingchu.sharing.choices import (
     SubjectKind,
 )
 from jingchu.sharing.demo_exchange import token_for
+from jingchu.sharing.gateway_auth import Refusal
 from jingchu.sharing.models import (
     DataResource,
     ExchangeCall,
@@ -205,6 +207,31 @@ def test_the_rate_limit_is_enforced_per_grant(gw: Any) -> None:
     assert _lookup(gw, {"key": gw["number"]}).status_code == 200
     assert _lookup(gw, {"key": gw["number"]}).status_code == 200
     _refused(gw, _lookup(gw, {"key": gw["number"]}), 429, CallResult.RATE_LIMITED)
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not redis_url(), reason="needs JINGCHU_TEST_REDIS_URL")
+def test_the_rate_limit_holds_across_workers_sharing_redis(gw: Any, settings: Any,
+                                                           monkeypatch: Any) -> None:
+    """Two web workers, each with its own cache client on the same Redis (the deployment's
+    settings.CACHES), count against one limit."""
+    from django.core.cache import caches
+
+    from jingchu.sharing import grants_check
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_url(), "KEY_PREFIX": uuid.uuid4().hex}}
+    Grant.objects.filter(pk=gw["grant"].pk).update(rate_limit=3)
+    grant = Grant.objects.get(pk=gw["grant"].pk)
+    first, second = caches.create_connection("default"), caches.create_connection("default")
+    monkeypatch.setattr(grants_check, "cache", first)
+    grants_check.take_rate(grant)
+    grants_check.take_rate(grant)
+    monkeypatch.setattr(grants_check, "cache", second)
+    grants_check.take_rate(grant)
+    with pytest.raises(Refusal) as refused:
+        grants_check.take_rate(grant)
+    assert refused.value.status == 429
 
 
 @pytest.mark.django_db
