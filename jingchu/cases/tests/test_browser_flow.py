@@ -9,25 +9,25 @@ Selectors use element ids and name attributes, not text, so the test holds in ei
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from jingchu.core.tests.browser import WAIT_MS, screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import (
+    WAIT_MS,
+    chromium,
+    needs_chromium,
+    screenshots_on_failure,
+    sign_in,
+)
 from jingchu.identity.demo import DEMO_PASSWORD
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 ITEM = "000172002000"  # 企业开办, 全省通办 at 武汉市市场监管局
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
@@ -44,17 +44,8 @@ def world(transactional_db: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def browser(live_server: Any, world: dict[str, Any], monkeypatch: Any) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body would otherwise be refused as "async unsafe".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(monkeypatch) as launched:
+        yield launched
 
 
 class Actors:

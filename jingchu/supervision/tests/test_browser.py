@@ -9,7 +9,6 @@ Selectors use element ids and name attributes, not text, so the test holds in ei
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,37 +17,29 @@ from django.db import connection
 from django.utils import timezone
 
 from jingchu.cases.tests.conftest import PASSWORD
-from jingchu.core.tests.browser import WAIT_MS, screenshots_on_failure, sign_in
+from jingchu.core.tests.browser import (
+    WAIT_MS,
+    chromium,
+    needs_chromium,
+    screenshots_on_failure,
+    sign_in,
+)
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
 PDF = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n%%EOF\n"
 FINDINGS = "后厨未设置防蝇设施，已责令限期整改。"
 ANONYMOUS = ""
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
 @pytest.fixture
 def browser(live_server: Any, supervision_world: dict[str, Any],
             monkeypatch: Any) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body would otherwise be refused as "async unsafe".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium(monkeypatch) as launched:
+        yield launched
 
 
 class Actors:
