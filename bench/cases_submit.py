@@ -78,14 +78,19 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
         [str(BIN / "gunicorn"), "jingchu.wsgi", "--config",
          str(ROOT / "bench" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{PORT}"],
         cwd=ROOT, env=env)
-    for _ in range(100):
+    return listening(server, "gunicorn")
+
+
+def listening(server: subprocess.Popen[bytes], name: str) -> subprocess.Popen[bytes]:
+    """`server` once it accepts connections on PORT (stopped if it never does)."""
+    for _ in range(150):
         try:
             socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
             return server
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("gunicorn did not start")
+    raise SystemExit(f"{name} did not start")
 
 
 def workers(server: subprocess.Popen[bytes]) -> list[int]:

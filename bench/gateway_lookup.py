@@ -6,7 +6,10 @@ The lookup is the whole product path: a department system's client-credentials t
 the X-Jingchu identification headers checked (the civil servant looked up), the grant checked
 (negative lists, period, fields, rate), the record found by the blind index of the ID number,
 the asked fields decrypted (SM4), masked as the grant says, and the call recorded as an
-ExchangeCall. Served by gunicorn (bench/gunicorn.conf.py), driven by wrk with bench/lookup.lua.
+ExchangeCall. Served as in production (docs/gateway.md): the gateway's own process
+(jingchu.wsgi_gateway, settings_gateway) under granian, 2 workers x 4 threads; driven by wrk
+with bench/lookup.lua. BENCH_SERVER=gunicorn serves the portal's whole application under
+gunicorn (bench/gunicorn.conf.py) instead, as the gateway was served before.
 
 The anchor is pgbench on the same database: a prepared point select of the same table by the
 same indexed column (the blind index), keys drawn at random from the same sample.
@@ -21,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -37,11 +41,11 @@ from cases_submit import (
     ROOT,
     bench_env,
     cpu_ticks,
+    listening,
     machine_busy,
     run,
     start_server,
     versions,
-    workers,
 )
 
 DB = "jingchu_bench_gateway"
@@ -51,6 +55,11 @@ KEEP = os.environ.get("BENCH_KEEP", "true") != "false"
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SECONDS = {"warm": 4, "anchor": 15, "gateway": 30}
+SERVER = os.environ.get("BENCH_SERVER", "granian")
+GRANIAN = ["--interface", "wsgi", "--workers", os.environ.get("BENCH_WORKERS", "2"),
+           "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
+           "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT),
+           "jingchu.wsgi_gateway:application"]
 ANCHOR_SQL = """\\set n random(1, {keys})
 SELECT id_number, name, gender, birth_date, address, phone FROM sharing_personrecord
  WHERE id_number_index = (SELECT idx FROM bench_keys WHERE n = :n);
@@ -100,16 +109,38 @@ def wrk(tmp: Path, seconds: int, setup: dict[str, str]) -> dict[str, Any]:
     return dict(json.loads(line.removeprefix("RESULT ")))
 
 
+def serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    if SERVER == "gunicorn":
+        return start_server(env)
+    return listening(subprocess.Popen([str(BIN / "granian"), *GRANIAN], cwd=ROOT, env=env),
+                     "granian")
+
+
+def server_pids(server: subprocess.Popen[bytes]) -> list[int]:
+    """The server's own process and its workers (granian's main process serves nothing, but
+    its CPU is counted too)."""
+    out = subprocess.run(["pgrep", "-P", str(server.pid)], text=True, capture_output=True)
+    return [server.pid, *(int(p) for p in out.stdout.split())]
+
+
+def backend_pids() -> list[int]:
+    """PostgreSQL's backends serving the benchmark's database (the web workers' connections)."""
+    out = subprocess.run(["pgrep", "-f", f"postgres: .* {DB} "], text=True,
+                         capture_output=True)
+    return [int(p) for p in out.stdout.split()]
+
+
 def gateway(tmp: Path, env: dict[str, str], setup: dict[str, str]) -> dict[str, Any]:
-    server = start_server(env)
+    server = serve(env)
     try:
         wrk(tmp, SECONDS["warm"], setup)
         time.sleep(1)
         before = int(psql("SELECT count(*) FROM sharing_exchangecall WHERE result = 'ok'"))
-        pids = workers(server)
-        ticks, busy = cpu_ticks(pids), machine_busy()
+        pids, backends = server_pids(server), backend_pids()
+        ticks, busy, db_ticks = cpu_ticks(pids), machine_busy(), cpu_ticks(backends)
         result = wrk(tmp, SECONDS["gateway"], setup)
         app_ticks, all_ticks = cpu_ticks(pids) - ticks, machine_busy() - busy
+        db_ticks = cpu_ticks(backends) - db_ticks
         time.sleep(2)
         result["recorded"] = int(psql(
             "SELECT count(*) FROM sharing_exchangecall WHERE result = 'ok'")) - before
@@ -119,6 +150,7 @@ def gateway(tmp: Path, env: dict[str, str], setup: dict[str, str]) -> dict[str, 
     result["rate"] = result["ok"] / (result["duration_us"] / 1e6)
     result["app_cpu_ms"] = app_ticks * 1000 / CLK / max(1, result["ok"])
     result["all_cpu_ms"] = all_ticks * 1000 / CLK / max(1, result["ok"])
+    result["db_cpu_ms"] = db_ticks * 1000 / CLK / max(1, result["ok"])
     print(f"gateway: {result['rate']:.0f}/s ok={result['ok']} bad={result['bad']} "
           f"recorded={result['recorded']}", flush=True)
     return result
@@ -135,12 +167,13 @@ def write(machine: dict[str, str], base: int, anchor_r: dict[str, Any],
         "", "| | per second | ratio to the anchor | goal |", "|---|---:|---:|---|",
         f"| direct PostgreSQL point select (pgbench, prepared, {CONNECTIONS} clients) | "
         f"{anchor_r['rate']:,.0f} | 1.00 | the limit |",
-        f"| gateway lookup (gunicorn, wrk {CONNECTIONS} connections) | {gw['rate']:,.0f} | "
+        f"| gateway lookup ({SERVER}, wrk {CONNECTIONS} connections) | {gw['rate']:,.0f} | "
         f"{ratio:.2f} | ≥ 1,000/s and ≥ 0.50 |", "",
         f"Gateway: {gw['ok']:,} answered, {gw['bad']} other statuses, {gw['recorded']:,} "
         f"ExchangeCalls recorded; p50 {gw['p50_us'] / 1000:.1f} ms, p99 "
-        f"{gw['p99_us'] / 1000:.1f} ms; web-worker CPU {gw['app_cpu_ms']:.2f} ms per lookup, "
-        f"whole machine {gw['all_cpu_ms']:.2f} ms.", "",
+        f"{gw['p99_us'] / 1000:.1f} ms. CPU per lookup: web server {gw['app_cpu_ms']:.2f} ms, "
+        f"PostgreSQL backends {gw['db_cpu_ms']:.2f} ms, whole machine (with wrk) "
+        f"{gw['all_cpu_ms']:.2f} ms.", "",
         "## Machine", "", *[f"- {k}: {v}" for k, v in machine.items()], "",
     ]
     (ROOT / "bench" / "RESULTS-gateway.md").write_text("\n".join(lines))
@@ -161,6 +194,8 @@ def main() -> None:
         anchor_r = anchor(tmp)
         gw = gateway(tmp, env, setup)
         machine = versions()
+        if SERVER == "granian":
+            machine["granian"] = run([str(BIN / "granian"), "--version"]).strip()
         write(machine, base, anchor_r, gw, time.time() - started)
         print(f"ratio {gw['rate'] / anchor_r['rate']:.2f}; wrote bench/RESULTS-gateway.md")
     finally:

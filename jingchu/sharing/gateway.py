@@ -16,6 +16,11 @@ identification headers in the X-Road manner:
 Every call, answered or refused, is recorded as one ExchangeCall; that record is the audit
 trail of the gateway (it says who, for whom, why, which record and fields, and the result), so
 no separate AuditEvent is written per call. Batches of calls are sealed in the ledger.
+
+A call makes two statements (hot.py): one reads the caller, the resource and the grants; on
+PostgreSQL a table-mounted record is read and the call recorded by the second, so the record
+exists before any answer leaves. Elsewhere (SQLite, lake and upstream mounts, refusals before
+the read) the record is a statement of its own.
 """
 
 from __future__ import annotations
@@ -34,11 +39,12 @@ from django.views.decorators.http import require_GET, require_POST
 from jingchu.core.errors import ActionError
 from jingchu.lake import query as lake_query
 from jingchu.sharing import hot, masking, mounts, permissions_exchange, upstream
-from jingchu.sharing.actions.exchange import do_record_call
+from jingchu.sharing.actions.exchange import do_read_and_record, do_record_call
 from jingchu.sharing.choices import CallResult, MountKind
 from jingchu.sharing.gateway_auth import Refusal, authenticate, civil_servant
+from jingchu.sharing.gateway_rows import CallContext, Caller, GrantTerms, MountedResource
 from jingchu.sharing.grants_check import check_grant, take_rate
-from jingchu.sharing.models import DataResource, GatewayClient, Grant
+from jingchu.sharing.models import Grant
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 CASE_NUMBER = re.compile(r"^[A-Za-z0-9-]{4,40}$")
@@ -51,14 +57,15 @@ class Call:
 
     started: float
     request_id: str = ""
-    client: GatewayClient | None = None
+    client: Caller | None = None
     on_behalf_of: str = ""
     purpose: str = ""
     case_number: str = ""
-    resource: DataResource | None = None
-    grant: Grant | None = None
+    resource: MountedResource | None = None
+    grant: GrantTerms | None = None
     subject_index: str = ""
     fields: list[str] = field(default_factory=list)
+    recorded: bool = False  # the ExchangeCall is written (with the read, on PostgreSQL)
 
 
 def _header(request: HttpRequest, name: str) -> str:
@@ -69,14 +76,14 @@ def _bad(message: str, details: dict[str, object]) -> Refusal:
     return Refusal(CallResult.BAD_REQUEST, 400, message, details)
 
 
-def _identify(request: HttpRequest, call: Call) -> GatewayClient:
+def _identify(request: HttpRequest, call: Call, code: str) -> CallContext:
     raw_id = _header(request, "X-Jingchu-Request-Id")
     if not REQUEST_ID.match(raw_id):
         raise _bad(_("X-Jingchu-Request-Id is required: 8 to 64 letters, digits or . _ : -"),
                    {"header": "X-Jingchu-Request-Id"})
     call.request_id = raw_id
-    client = authenticate(request, _header(request, "X-Jingchu-User")[:100])
-    call.client = client
+    context = authenticate(request, _header(request, "X-Jingchu-User")[:100], code)
+    client = call.client = context.caller
     if _header(request, "X-Jingchu-Client") != client.code:
         raise Refusal(CallResult.UNAUTHENTICATED, 401,
                       _("X-Jingchu-Client must be the code of the system the token was issued "
@@ -93,7 +100,7 @@ def _identify(request: HttpRequest, call: Call) -> GatewayClient:
         raise _bad(_("X-Jingchu-User is required: the civil servant on whose behalf the call "
                      "is made."), {"header": "X-Jingchu-User"})
     call.on_behalf_of = civil_servant(client, username).username
-    return client
+    return context
 
 
 def _body(request: HttpRequest) -> tuple[str, list[str] | None]:
@@ -113,9 +120,9 @@ def _body(request: HttpRequest) -> tuple[str, list[str] | None]:
     return key.strip(), (list(dict.fromkeys(fields)) if fields is not None else None)
 
 
-def _resource(code: str) -> DataResource:
-    # Whether a negative list names it comes in the same query (grants_check reads it).
-    resource = hot.published_resource(code)
+def _resource(context: CallContext, code: str) -> MountedResource:
+    # Whether a negative list names it came with the caller (grants_check reads it).
+    resource = context.resource
     if resource is None:
         raise Refusal(CallResult.NOT_FOUND, 404, _("No published resource has this code."),
                       {"resource": code})
@@ -126,7 +133,7 @@ def _resource(code: str) -> DataResource:
     return resource
 
 
-def fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None:
+def fetch(call: Call, resource: MountedResource, key: str) -> dict[str, Any] | None:
     """The record from where the resource is mounted: a table here, a lake dataset (its
     current version) or the owner's system."""
     if resource.mount_kind == MountKind.TABLE:
@@ -147,7 +154,7 @@ def fetch(call: Call, resource: DataResource, key: str) -> dict[str, Any] | None
                       {"resource": resource.code}) from None
 
 
-def subject_of(resource: DataResource, key: str) -> str:
+def subject_of(resource: MountedResource, key: str) -> str:
     """Who the record is about: a person's ID number as its blind index, a credit code
     upper-cased; a lake dataset and an upstream API say which by the resource's subject kind."""
     if resource.mount_kind == MountKind.TABLE:
@@ -155,15 +162,27 @@ def subject_of(resource: DataResource, key: str) -> str:
     return upstream.subject_index(resource, upstream.valid_key(resource, key))
 
 
-def _read(call: Call, resource: DataResource, key: str, fields: list[str] | None) -> Any:
+def _fetch_recorded(call: Call, resource: MountedResource, key: str) -> dict[str, Any] | None:
+    """`fetch`, and on PostgreSQL for a table mount the call's record in the same statement."""
+    if not (resource.mount_kind == MountKind.TABLE and hot.fuses_reads()
+            and mounts.uses_default_database(resource.mount_target)):
+        return fetch(call, resource, key)
+    read = mounts.prepare(resource.mount_target, key, call.fields)
+    row = do_read_and_record(call, read.sql, read.param)
+    return None if row is None else mounts.finish(read, row)
+
+
+def _read(call: Call, context: CallContext, resource: MountedResource, key: str,
+          fields: list[str] | None) -> Any:
     call.fields = fields or []
     try:
         call.subject_index = subject_of(resource, key)
-        grant = check_grant(call.client.organization_id if call.client else 0, resource, fields)
+        grant = check_grant(call.client.organization_id if call.client else 0, resource,
+                            fields, context.grants)
         call.grant = grant
         call.fields = fields if fields is not None else list(grant.fields)
         take_rate(grant)
-        record = fetch(call, resource, key)
+        record = _fetch_recorded(call, resource, key)
     except ActionError as exc:
         raise _bad(exc.message, exc.details) from None
     if record is None:
@@ -172,7 +191,8 @@ def _read(call: Call, resource: DataResource, key: str, fields: list[str] | None
 
 
 def _answer(call: Call, status: int, body: dict[str, Any], result: CallResult) -> JsonResponse:
-    do_record_call(call, result, status)
+    if not call.recorded:
+        do_record_call(call, result, status)
     response = JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
     if call.request_id:
         response["X-Jingchu-Request-Id"] = call.request_id
@@ -190,12 +210,11 @@ def lookup(request: HttpRequest, code: str) -> JsonResponse:
     """One record of a mounted resource, with only the granted fields, masked as granted."""
     call = Call(started=time.perf_counter())
     try:
-        client = _identify(request, call)
-        permissions_exchange.require_gateway_call(client)
+        context = _identify(request, call, code)
+        permissions_exchange.require_gateway_call(context.caller)
         key, fields = _body(request)
-        resource = _resource(code)
-        call.resource = resource
-        record = _read(call, resource, key, fields)
+        resource = call.resource = _resource(context, code)
+        record = _read(call, context, resource, key, fields)
     except Refusal as refusal:
         return _refused(call, refusal)
     body = {"request_id": call.request_id, "resource": resource.code, "record": record}
@@ -206,7 +225,7 @@ def lookup(request: HttpRequest, code: str) -> JsonResponse:
 def grants(request: HttpRequest) -> JsonResponse:
     """The calling system's current grants: resources, fields, period and rate."""
     try:
-        client = authenticate(request)
+        client = authenticate(request).caller
         permissions_exchange.require_gateway_call(client)
     except Refusal as refusal:
         return JsonResponse({"code": refusal.result.value, "message": refusal.message,

@@ -3,13 +3,15 @@ issued by the platform's identity provider (/oidc/token/) to a registered `Gatew
 
 The token is looked up as django-oauth-toolkit stores it (the SHA-256 checksum of the raw
 token), so a token revoked at /oidc/revoke_token/ or deleted when its client is disabled stops
-working at the next call; nothing is cached between calls.
+working at the next call; nothing is cached between calls. The same statement reads what the
+rest of the call's checks need (hot.context).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import NoReturn
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -19,6 +21,7 @@ from oauth2_provider.models import get_access_token_model
 from jingchu.identity.models import ClientPolicy
 from jingchu.sharing import hot
 from jingchu.sharing.choices import CallResult
+from jingchu.sharing.gateway_rows import CallContext, Caller
 from jingchu.sharing.models import GatewayClient
 
 AccessToken = get_access_token_model()
@@ -49,34 +52,37 @@ def bearer_token(request: HttpRequest) -> str:
     return token.strip()
 
 
-def client_for_token(token: str, username: str = "") -> GatewayClient:
-    """The gateway client a live client-credentials token was issued to: one query on every
-    call; when it finds nothing, `_diagnose` says why."""
+def context_for_token(token: str, username: str = "", code: str = "") -> CallContext:
+    """The gateway client a live client-credentials token was issued to, with the civil servant
+    `username` and the resource `code` of the call (hot.context): one query on every call;
+    when it finds nothing, `_diagnose` says why."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    client = hot.client_for_checksum(checksum, username)
-    return client if client is not None else _diagnose(checksum)
+    found = hot.context(checksum, username, code)
+    if found is None:
+        _diagnose(checksum)
+    return found
 
 
-def _diagnose(checksum: str) -> GatewayClient:
+def _diagnose(checksum: str) -> NoReturn:
     access = (AccessToken.objects.filter(token_checksum=checksum, user__isnull=True)
               .only("expires", "application_id").first())
     if access is None or access.expires <= timezone.now():
         raise _unauthenticated(_("The access token is unknown or has expired."))
-    client = (GatewayClient.objects.select_related("organization")
-              .filter(application_id=access.application_id, disabled_at__isnull=True).first())
+    client = (GatewayClient.objects.filter(application_id=access.application_id,
+                                           disabled_at__isnull=True).first())
     if client is None:
         raise _unauthenticated(_("The token's client is not a registered gateway client."))
     disabled = ClientPolicy.objects.filter(application_id=access.application_id,
                                            disabled_at__isnull=False).exists()
     if disabled:
         raise _unauthenticated(_("The token's client is disabled."))
-    return client  # not reached unless the client changed between the two queries
+    # Only when the client changed between the two queries.
+    raise _unauthenticated(_("The access token is unknown or has expired."))
 
 
-def authenticate(request: HttpRequest, username: str = "") -> GatewayClient:
-    """The calling client; with `username`, the civil servant is looked up in the same
-    statement (see `civil_servant`)."""
-    return client_for_token(bearer_token(request), username)
+def authenticate(request: HttpRequest, username: str = "", code: str = "") -> CallContext:
+    """The calling client and what the call needs checked (see `context_for_token`)."""
+    return context_for_token(bearer_token(request), username, code)
 
 
 @dataclass(frozen=True)
@@ -85,14 +91,12 @@ class OnBehalfOf:
     staff_name: str
 
 
-def civil_servant(client: GatewayClient, username: str) -> OnBehalfOf:
+def civil_servant(client: Caller, username: str) -> OnBehalfOf:
     """The civil servant named in X-Jingchu-User must be active staff of the calling system's
-    organization: a system cannot claim to act for someone of another department."""
-    prefetched = getattr(client, "staff_name", None)
-    name = prefetched if prefetched is not None else hot.staff_name(
-        username, client.organization_id)
-    if name is None:
+    organization: a system cannot claim to act for someone of another department (read with
+    the client, hot.context)."""
+    if client.staff_name is None:
         raise Refusal(CallResult.BAD_REQUEST, 400,
                       _("X-Jingchu-User must name an active civil servant of the calling "
                         "system's organization."), {"header": "X-Jingchu-User"})
-    return OnBehalfOf(username=username, staff_name=name)
+    return OnBehalfOf(username=username, staff_name=client.staff_name)

@@ -7,6 +7,8 @@ all; then an active one; then one valid today; then one that covers the fields a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,32 +16,35 @@ from django.utils.translation import gettext as _
 from jingchu.sharing import hot, queries
 from jingchu.sharing.choices import CallResult, GrantStatus, ShareType
 from jingchu.sharing.gateway_auth import Refusal
-from jingchu.sharing.models import DataResource, Grant
+from jingchu.sharing.gateway_rows import GrantTerms, MountedResource
 
 RATE_WINDOW_SECONDS = 60
 
 
-def on_negative_list(resource: DataResource) -> bool:
+def on_negative_list(resource: MountedResource) -> bool:
     """Never shared: not shared by its share type, or named on any negative list (read from
     the `negative_listed` annotation when the caller's query brought it)."""
     if resource.share_type == ShareType.NOT_SHARED:
         return True
     listed = getattr(resource, "negative_listed", None)
-    return bool(listed) if listed is not None else queries.on_negative_list(resource)
+    return bool(listed) if listed is not None else queries.on_negative_list(resource.pk)
 
 
-def _covering(grants: list[Grant], fields: list[str]) -> Grant | None:
+def _covering(grants: Sequence[GrantTerms], fields: list[str]) -> GrantTerms | None:
     wanted = set(fields)
     return next((g for g in grants if wanted <= set(g.fields)), None)
 
 
-def check_grant(consumer_id: int, resource: DataResource, fields: list[str] | None) -> Grant:
+def check_grant(consumer_id: int, resource: MountedResource, fields: list[str] | None,
+                grants: Sequence[GrantTerms] | None = None) -> GrantTerms:
     """The grant that lets `consumer_id` read `fields` (all its granted fields when None) of
-    `resource` today, or a Refusal saying why not."""
+    `resource` today, or a Refusal saying why not. `grants`: the consumer's grants for the
+    resource, latest-ending first, when the caller has read them already (the gateway)."""
     if on_negative_list(resource):
         raise Refusal(CallResult.NEGATIVE_LIST, 403,
                       _("This resource is on a negative list and is never shared."))
-    grants = hot.grants(consumer_id, resource.pk)
+    if grants is None:
+        grants = hot.grants(consumer_id, resource.pk)
     if not grants:
         raise Refusal(CallResult.NO_GRANT, 403,
                       _("Your organization has no grant for this resource; request it in the "
@@ -67,7 +72,7 @@ def check_grant(consumer_id: int, resource: DataResource, fields: list[str] | No
     return grant
 
 
-def take_rate(grant: Grant) -> None:
+def take_rate(grant: GrantTerms) -> None:
     """Count one call against the grant's calls-per-minute in a fixed one-minute window.
 
     The counter lives in the configured cache: Redis when the platform has it (settings.CACHES),

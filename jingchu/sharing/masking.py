@@ -8,14 +8,14 @@ from typing import Any
 from jingchu.core import masking as core_masking
 from jingchu.sharing import hot
 from jingchu.sharing.choices import MaskRule
-from jingchu.sharing.models import DataResource, Grant
+from jingchu.sharing.gateway_rows import GrantTerms, MountedResource
 
 
-def rules_of(resource: DataResource) -> dict[str, str]:
+def rules_of(resource: MountedResource) -> dict[str, str]:
     return hot.mask_rules_of(resource)
 
 
-def apply(resource: DataResource, grant: Grant, record: dict[str, Any]) -> dict[str, Any]:
+def apply(resource: MountedResource, grant: GrantTerms, record: dict[str, Any]) -> dict[str, Any]:
     """`record` with each of the grant's masked fields masked; a masked field without a rule of
     its own is hidden entirely, never returned in clear."""
     masked = [name for name in grant.masked_fields if name in record]

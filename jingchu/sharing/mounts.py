@@ -138,8 +138,21 @@ def _select(table: str, fields: tuple[str, ...]) -> str:
             f'WHERE "{mount.column}" = %s LIMIT 1')
 
 
-def lookup(table: str, key: str, fields: list[str]) -> dict[str, object] | None:
-    """Exactly `fields` of the record with this key, decrypted and JSON-ready, or None."""
+@dataclass(frozen=True)
+class PointRead:
+    """One record's point select, prepared: run `sql` with `param`, then `finish` the row."""
+
+    table: str
+    key: str  # the validated key
+    fields: tuple[str, ...]  # what the caller asked for
+    wanted: tuple[str, ...]  # the columns selected (the key itself is known)
+    sql: str
+    param: str
+
+
+def prepare(table: str, key: str, fields: list[str]) -> PointRead:
+    """The point select of `fields` of the record with this key; refuses unknown fields and
+    malformed keys."""
     mount = _mount(table)
     unknown = [f for f in fields if f not in mount.fields]
     if unknown:
@@ -149,14 +162,30 @@ def lookup(table: str, key: str, fields: list[str]) -> dict[str, object] | None:
     # The key itself is known once the blind index matched: no need to read or decrypt it.
     wanted = tuple(dict.fromkeys(f for f in fields if f != mount.key))
     param = _fast().blind_index(value) if table == "population" else value
-    connection = connections[router.db_for_read(mount.model)]
-    with connection.cursor() as cursor:
-        cursor.execute(_select(table, wanted), [param])
-        row = cursor.fetchone()
-    if row is None:
-        return None
+    return PointRead(table, value, tuple(fields), wanted, _select(table, wanted), param)
+
+
+def finish(read: PointRead, row: tuple[Any, ...]) -> dict[str, object]:
+    """The selected row as the caller's fields: decrypted and JSON-ready."""
+    mount = MOUNTS[read.table]
     fast = _fast()
     found = {name: fast.decrypt(v) if name in mount.encrypted and v else v
-             for name, v in zip(wanted, row, strict=False)}
-    found[mount.key] = value
-    return {name: _json(found[name], name in mount.decimals) for name in fields}
+             for name, v in zip(read.wanted, row, strict=False)}
+    found[mount.key] = read.key
+    return {name: _json(found[name], name in mount.decimals) for name in read.fields}
+
+
+def uses_default_database(table: str) -> bool:
+    """Whether the table is read through the default connection (the one the gateway records
+    its calls on), so that the read and the record can be one statement."""
+    return router.db_for_read(_mount(table).model) == "default"
+
+
+def lookup(table: str, key: str, fields: list[str]) -> dict[str, object] | None:
+    """Exactly `fields` of the record with this key, decrypted and JSON-ready, or None."""
+    read = prepare(table, key, fields)
+    connection = connections[router.db_for_read(MOUNTS[table].model)]
+    with connection.cursor() as cursor:
+        cursor.execute(read.sql, [read.param])
+        row = cursor.fetchone()
+    return None if row is None else finish(read, tuple(row))

@@ -20,20 +20,17 @@ from jingchu.identity.choices import StaffRole
 from jingchu.identity.permissions import has_role, org_ids
 from jingchu.sharing.choices import CallResult
 from jingchu.sharing.gateway_auth import Refusal
-from jingchu.sharing.models import GatewayClient
+from jingchu.sharing.gateway_rows import Caller
 
 CALL_VIEWER_ROLES = (StaffRole.DATA_STEWARD, StaffRole.AUDITOR, StaffRole.ADMINISTRATOR)
 
 
-def can_call_gateway(client: GatewayClient) -> bool:
-    # The gateway's client query reads the organization's state with the client (hot.py).
-    active = getattr(client, "organization_active", None)
-    if active is None:
-        active = client.organization.is_active
-    return client.disabled_at is None and bool(active)
+def can_call_gateway(client: Caller) -> bool:
+    # The gateway's context statement reads the organization's state with the client (hot.py).
+    return client.disabled_at is None and client.organization_active
 
 
-def require_gateway_call(client: GatewayClient) -> None:
+def require_gateway_call(client: Caller) -> None:
     if not can_call_gateway(client):
         raise Refusal(CallResult.UNAUTHENTICATED, 401,
                       _("The calling system or its organization is not active."))

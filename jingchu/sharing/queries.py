@@ -25,8 +25,9 @@ from jingchu.sharing.models import (
 M = TypeVar("M", bound=Model)
 
 
-def on_negative_list(resource: DataResource) -> bool:
-    """True when any organization's negative list names the resource: it is never shared."""
+def on_negative_list(resource: DataResource | int) -> bool:
+    """True when any organization's negative list names the resource (a resource or its id):
+    it is never shared."""
     return ListEntry.objects.filter(kind=ListKind.NEGATIVE, resource=resource).exists()
 
 

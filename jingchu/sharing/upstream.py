@@ -26,7 +26,7 @@ from jingchu.core.crypto import blind_index
 from jingchu.core.errors import ActionError
 from jingchu.core.identifiers import IdentifierError, validate_id_number, validate_uscc
 from jingchu.sharing.choices import SubjectKind
-from jingchu.sharing.models import DataResource
+from jingchu.sharing.gateway_rows import MountedResource
 
 MAX_ANSWER = 64 * 1024
 KEY_MAX = 64
@@ -42,7 +42,7 @@ def allowed(url: str) -> bool:
     return parts.scheme in {"http", "https"} and host in settings.GATEWAY_UPSTREAM_HOSTS
 
 
-def valid_key(resource: DataResource, key: str) -> str:
+def valid_key(resource: MountedResource, key: str) -> str:
     try:
         if resource.subject_kind == SubjectKind.PERSON:
             return validate_id_number(key)
@@ -55,7 +55,7 @@ def valid_key(resource: DataResource, key: str) -> str:
     return key
 
 
-def subject_index(resource: DataResource, key: str) -> str:
+def subject_index(resource: MountedResource, key: str) -> str:
     if resource.subject_kind == SubjectKind.PERSON:
         return blind_index(key)
     if resource.subject_kind == SubjectKind.LEGAL_ENTITY:
@@ -63,7 +63,7 @@ def subject_index(resource: DataResource, key: str) -> str:
     return ""
 
 
-def lookup(resource: DataResource, key: str, fields: list[str], request_id: str
+def lookup(resource: MountedResource, key: str, fields: list[str], request_id: str
            ) -> dict[str, Any] | None:
     """The record from the owner's system, with exactly `fields` (absent ones as None)."""
     url = resource.mount_target

@@ -55,6 +55,17 @@ def do_record_call(call: Call, result: CallResult, status: int) -> None:
     hot.insert_call(_values(call, result, status, None))
 
 
+def do_read_and_record(call: Call, select: str, key: str) -> tuple[Any, ...] | None:
+    """Read a table-mounted record (`select` with `key`: mounts.prepare) and record the call in
+    one statement: found, the call is recorded as answered (200); not found, as not_found
+    (404). The record exists before the answer is built, as with `do_record_call`."""
+    values = _values(call, CallResult.OK, 200, None)
+    row = hot.read_and_record(select, key, values, ((CallResult.OK.value, 200),
+                                                    (CallResult.NOT_FOUND.value, 404)))
+    call.recorded = True
+    return row
+
+
 def do_record_read(call: Call, consumer_id: int) -> ExchangeCall:
     """Record a read the platform's intake made for `consumer_id` (no gateway client), inside
     the caller's transaction; answers the record."""

@@ -53,13 +53,15 @@ class ExchangeCall(models.Model):
     at = models.DateTimeField(_("at"), default=timezone.now)
     client = models.ForeignKey(GatewayClient, null=True, blank=True, on_delete=models.PROTECT,
                                related_name="+")
+    # No index of its own for consumer and resource: the (consumer, at) and (resource, at)
+    # indexes lead with them, and every gateway call would write two more index entries.
     consumer = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     on_behalf_of = models.CharField(_("on behalf of"), max_length=100, blank=True)
     purpose = models.CharField(_("purpose"), max_length=200, blank=True)
     case_number = models.CharField(_("case"), max_length=40, blank=True)
     resource = models.ForeignKey(DataResource, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+")
+                                 related_name="+", db_index=False)
     grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     subject_kind = models.CharField(max_length=14, blank=True, choices=SubjectKind.choices)

@@ -79,8 +79,12 @@ def _token(client_id: str, secret: str) -> str:
 
 @pytest.fixture
 def gw(demo_orgs: dict[str, Any]) -> dict[str, Any]:
+    return gateway_world(demo_orgs)
+
+
+def gateway_world(orgs: dict[str, Any]) -> dict[str, Any]:
+    """Two citizens' records, a resource granted to 武汉市公安局 and its system with a token."""
     cache.clear()  # the rate-limit counters
-    orgs = demo_orgs
     admin = _staff("gw_admin", orgs["hb-zwb"], StaffRole.ADMINISTRATOR)
     officer = _staff("gw_officer", orgs["wh-gaj"], StaffRole.REVIEWER)
     steward = _staff("gw_steward", orgs["wh-gaj"], StaffRole.DATA_STEWARD)
