@@ -141,3 +141,19 @@ def test_the_gateway_process_serves_only_the_gateway(gw: Any) -> None:
     assert settings_gateway.INSTALLED_APPS  # the rest are the platform's settings
     assert "django.contrib.sessions.middleware.SessionMiddleware" not in (
         settings_gateway.MIDDLEWARE)
+
+
+@pytest.mark.django_db
+def test_the_benchmark_s_http_anchor_is_routed_only_in_benchmark_mode(gw: Any) -> None:
+    from django.test import RequestFactory
+
+    from jingchu.sharing import gateway_bench
+
+    assert Client().post("/gateway/v1/bench/point", {"key": gw["number"], "fields": ["name"]},
+                         content_type="application/json").status_code == 404
+    request = RequestFactory().post("/gateway/v1/bench/point",
+                                    {"key": gw["number"], "fields": ["name", "phone"]},
+                                    content_type="application/json")
+    answer = gateway_bench.point_select(request)
+    assert answer.status_code == 200
+    assert b"found" in answer.content and ExchangeCall.objects.count() == 0
