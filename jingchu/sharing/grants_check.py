@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -72,20 +73,34 @@ def check_grant(consumer_id: int, resource: MountedResource, fields: list[str] |
     return grant
 
 
+def _count(key: str, ttl: int) -> int:
+    """Add one call to the window's counter `key` and answer the count so far.
+
+    On Redis (Django's RedisCache) one round trip: SET NX makes the counter with its expiry if
+    this is the window's first call, INCR counts; of two first calls at once one makes it and
+    both count. Django's own `incr` would ask whether the key exists first (two round trips)."""
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
+        pipe = client.pipeline(transaction=False)
+        pipe.set(full_key, 0, ex=ttl, nx=True)
+        pipe.incr(full_key)
+        return int(pipe.execute()[1])
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # the window's first call (or its counter was evicted)
+        return 1 if cache.add(key, 1, ttl) else int(cache.incr(key))
+
+
 def take_rate(grant: GrantTerms) -> None:
     """Count one call against the grant's calls-per-minute in a fixed one-minute window.
 
     The counter lives in the configured cache: Redis when the platform has it (settings.CACHES),
     so the limit holds across web workers; the embedded default's in-process cache counts per
-    process. The window's counter is made by its first call only (`add` is atomic: of two
-    first calls at once, one makes it and the other counts on it).
+    process.
     """
     window = int(timezone.now().timestamp()) // RATE_WINDOW_SECONDS
-    key = f"sharing:rate:{grant.pk}:{window}"
-    try:
-        used = cache.incr(key)
-    except ValueError:  # the window's first call (or its counter was evicted)
-        used = 1 if cache.add(key, 1, RATE_WINDOW_SECONDS * 2) else cache.incr(key)
+    used = _count(f"sharing:rate:{grant.pk}:{window}", RATE_WINDOW_SECONDS * 2)
     if used > grant.rate_limit:
         raise Refusal(CallResult.RATE_LIMITED, 429,
                       _("The grant's rate limit is exceeded; try again in the next minute."),

@@ -236,6 +236,11 @@ def test_the_rate_limit_holds_across_workers_sharing_redis(gw: Any, settings: An
     with pytest.raises(Refusal) as refused:
         grants_check.take_rate(grant)
     assert refused.value.status == 429
+    # Each window's counter expires (made with its TTL by the window's first call).
+    pattern = first.make_and_validate_key(f"sharing:rate:{grant.pk}:*")
+    client: Any = first._cache.get_client(pattern)  # type: ignore[attr-defined]
+    ttls = [client.ttl(key) for key in client.scan_iter(match=pattern)]
+    assert ttls and all(0 < ttl <= 2 * grants_check.RATE_WINDOW_SECONDS for ttl in ttls)
 
 
 @pytest.mark.django_db
