@@ -59,6 +59,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SECONDS = {"warm": 4, "anchor": 15, "gateway": 30}
 SERVER = os.environ.get("BENCH_SERVER", "granian")
+# The rate counters live in Redis in production (a grant's limit holds across workers); the
+# server uses this one when it answers, the in-process cache otherwise (BENCH_REDIS_URL="").
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 GRANIAN = ["--interface", "wsgi", "--workers", os.environ.get("BENCH_WORKERS", "2"),
            "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
            "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT),
@@ -109,6 +112,23 @@ def wrk(tmp: Path, seconds: int, setup: dict[str, str], path: str) -> dict[str, 
                "--", setup["token"], setup["client"], setup["user"], str(tmp / "keys.txt")])
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     return dict(json.loads(line.removeprefix("RESULT ")))
+
+
+def redis_answers() -> bool:
+    if not REDIS:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def server_env(env: dict[str, str], with_redis: bool) -> dict[str, str]:
+    # Tasks stay in-process: the benchmark runs no Celery worker.
+    return env | {"JINGCHU_REDIS_URL": REDIS if with_redis else "",
+                  "JINGCHU_TASKS_EAGER": "true"}
 
 
 def serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -221,8 +241,10 @@ def main() -> None:
         setup = json.loads((tmp / "setup.json").read_text())
         base = int(psql("SELECT count(*) FROM sharing_personrecord"))
         anchor_r = anchor(tmp)
-        bare, gw = gateway(tmp, env, setup)
+        with_redis = redis_answers()
+        bare, gw = gateway(tmp, server_env(env, with_redis), setup)
         machine = versions()
+        machine["rate-limit counters"] = "Redis" if with_redis else "in-process (no Redis)"
         if SERVER == "granian":
             machine["granian"] = run([str(BIN / "granian"), "--version"]).strip()
         write(machine, base, anchor_r, bare, gw, time.time() - started)
