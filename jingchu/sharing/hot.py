@@ -12,8 +12,8 @@ statements, each written once against the models' tables and run with parameters
 - `read_and_record` (PostgreSQL, table mounts): the record's point select and the call's
   ExchangeCall insert in one statement; elsewhere the two run one after the other.
 
-On PostgreSQL both are server-side prepared statements (`one_row`): planning the context
-statement took 0.4 ms of the server's CPU on every call, five times its execution.
+On PostgreSQL both are server-side prepared statements (`one_row`, core.prepared): planning
+the context statement took 0.4 ms of the server's CPU on every call, five times its execution.
 
 Nothing is cached between calls: a revoked token, a disabled client or a suspended grant is
 refused at the very next call.
@@ -25,10 +25,11 @@ import json
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from oauth2_provider.models import get_access_token_model
 
+from jingchu.core import prepared
 from jingchu.core.models import Organization
 from jingchu.identity.models import ClientPolicy, Staff, StaffAssignment, User
 from jingchu.sharing.choices import ListKind, ResourceStatus
@@ -121,22 +122,17 @@ def _now() -> Any:
 
 
 def one_row(sql: str, params: list[Any]) -> tuple[Any, ...] | None:
-    """The first row of a hot statement. On PostgreSQL it runs as a server-side prepared
-    statement of this connection (Django's cursors bind on the client and cannot prepare), so
-    the server plans it once per connection instead of on every call."""
+    """The first row of a hot statement; on PostgreSQL a server-side prepared statement of this
+    connection (core.prepared), so the server plans it once per connection, not per call."""
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             row = cursor.fetchone()
-        return None if row is None else tuple(row)
-    import psycopg
-
-    connection.ensure_connection()
-    connection.validate_no_broken_transaction()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, prepare=True)
-        found = cursor.fetchone()
-    return None if found is None else tuple(found)
+    else:
+        with prepared.prepared_cursor(connections[DEFAULT_DB_ALIAS]) as cursor:
+            cursor.execute(sql, [prepared.typed(p) for p in params])
+            row = cursor.fetchone()
+    return None if row is None else tuple(row)
 
 
 def context(checksum: str, username: str, code: str) -> CallContext | None:

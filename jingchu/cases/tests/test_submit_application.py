@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from jingchu.cases import actions
 from jingchu.cases.choices import CaseStatus, Channel
@@ -180,3 +181,40 @@ def test_concurrent_submissions_get_distinct_numbers(catalog):
     assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == list(range(1, 13))
     assert Case.objects.filter(status=CaseStatus.SUBMITTED).count() == 12
     assert CaseEvent.objects.count() == 12  # one submit event each
+
+
+ON_POSTGRESQL = pytest.mark.skipif(connection.vendor != "postgresql",
+                                   reason="the one statement is written on PostgreSQL only")
+STATEMENT_START = 'WITH n AS (INSERT INTO "cases_casenumbercounter"'
+
+
+def _statements_of(submit: Any) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        submit()
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith(STATEMENT_START)]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_every_submission_sends_the_same_statement_text(catalog):
+    """Every value is a parameter (applicant, actor, organization ... included), so that the
+    server prepares the statement once per connection rather than once per applicant."""
+    first = _statements_of(lambda: _submit(catalog))
+    second = _statements_of(lambda: _submit(catalog, "lisi"))
+    assert len(first) == 1 and first == second
+    # psycopg caches its reading of a statement of at most 50 parameters.
+    assert first[0].count("%s") <= 50
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_the_statement_is_prepared_once_per_connection(catalog):
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall() if row[0].startswith(STATEMENT_START)]
+
+    _submit(catalog)
+    assert len(prepared()) == 1
+    second, _events = _submit(catalog, "lisi")
+    assert len(prepared()) == 1 and second.number.endswith("-000002")

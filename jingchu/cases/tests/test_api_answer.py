@@ -1,0 +1,52 @@
+"""The one-call submission's answer, built from what was written, and its request body: the
+same as the case read back, and checked as strictly as before."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import translation
+
+from jingchu.cases.api import STATUS_LABELS
+from jingchu.cases.choices import CaseStatus
+from jingchu.cases.models import Case
+from jingchu.cases.tests.test_api import URL, apply, client_for, tax_body
+from jingchu.identity.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_answer_is_the_case_as_read_back(catalog):
+    answer = apply("zhangsan", catalog)
+    assert answer.status_code == 201
+    submitted = answer.json()
+    read = client_for("zhangsan").get(f"{URL}{submitted['uid']}")
+    assert read.status_code == 200
+    assert read.json() == submitted
+    assert submitted["status_label"] == str(Case(status=CaseStatus.SUBMITTED)
+                                            .get_status_display())
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_status_labels_are_the_models_own(language):
+    with translation.override(language):
+        for status in CaseStatus:
+            assert str(STATUS_LABELS[status]) == Case(status=status).get_status_display()
+
+
+@pytest.mark.parametrize("change", [
+    {"service": None},
+    {"service": "0" * 41},
+    {"implementation": "x" * 61},
+    {"on_behalf_of": "9" * 19},
+    {"form": "not an object"},
+    {"submit": "perhaps"},
+    {"materials": [{"filename": "a.pdf"}]},  # no requirement
+    {"materials": [{"requirement": "x", "filename": "a" * 201}]},
+    {"materials": [{"requirement": "x"}] * 51},
+])
+def test_a_malformed_application_is_refused_and_writes_nothing(catalog, change):
+    user = User.objects.get(username="zhangsan")
+    body = {k: v for k, v in (tax_body(user, catalog) | change).items() if v is not None}
+    response = client_for("zhangsan").post(URL, body, content_type="application/json")
+    assert response.status_code == 422 and response.json()["code"] == "invalid_input"
+    assert not Case.objects.exists()

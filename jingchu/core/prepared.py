@@ -1,0 +1,61 @@
+"""Server-side prepared statements on PostgreSQL, for the few statements run on every request
+(a case submission's one statement, a gateway call's two).
+
+Django's cursors bind values on the client and never prepare, so PostgreSQL parses and plans
+such a statement again on every call: for the gateway's context statement planning took five
+times its execution. `prepared_cursor` answers a psycopg cursor that binds on the server and
+prepares each statement the first time a connection runs it, wrapped as Django wraps its own
+cursors, so that errors are Django's and execute wrappers and the query log see the statement.
+
+psycopg prepares only when its connection's `prepare_threshold` is set: the settings set one no
+statement reaches by being run often (Django's default, None, would refuse even these), so only
+the statements run through this cursor are prepared. A pooler in front of PostgreSQL must keep
+protocol-level prepared statements per client (PgBouncer 1.21 or later with
+max_prepared_statements).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+import psycopg
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from psycopg.types.numeric import Int8
+
+# Set as the connections' prepare_threshold (settings.DATABASES): psycopg prepares only when
+# asked.
+ONLY_WHEN_ASKED = 2**31 - 1
+
+
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """Binds values on the server and prepares each statement on first use in a connection."""
+
+    def execute(self, query: Any, params: Any = None, *, prepare: bool | None = None,
+                binary: bool | None = None) -> Self:
+        return super().execute(query, params, prepare=True, binary=binary)
+
+
+class _LoggedCursor(CursorDebugWrapper):
+    """Django's debug wrapper logs the text psycopg last sent, and psycopg keeps none for a
+    prepared statement: this one logs the statement as written (placeholders, no values)."""
+
+    def execute(self, sql: Any, params: Any = None) -> Any:
+        with self.debug_sql(sql, params):
+            return CursorWrapper.execute(self, sql, params)
+
+
+def prepared_cursor(conn: BaseDatabaseWrapper) -> CursorWrapper:
+    """A preparing cursor of the PostgreSQL connection `conn` in Django's wrapper (what
+    `connection.cursor()` does with the default cursor)."""
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    raw = _PreparedCursor(conn.connection)
+    return _LoggedCursor(raw, conn) if conn.queries_logged else CursorWrapper(raw, conn)
+
+
+def typed(value: Any) -> Any:
+    """A plain int as bigint: psycopg types an int by its size (smallint, integer, bigint), and
+    a prepared statement is kept per parameter types, so values of every size share one."""
+    return Int8(value) if type(value) is int else value
