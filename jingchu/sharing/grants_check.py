@@ -8,10 +8,13 @@ all; then an active one; then one valid today; then one that covers the fields a
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
+from weakref import WeakKeyDictionary
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.utils import timezone
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import gettext as _
 
 from jingchu.sharing import hot, queries
@@ -73,23 +76,37 @@ def check_grant(consumer_id: int, resource: MountedResource, fields: list[str] |
     return grant
 
 
+# One Redis client per cache instance: Django's RedisCache builds a new client object on every
+# call; a client is safe to share between threads.
+_CLIENTS: WeakKeyDictionary[RedisCache, Any] = WeakKeyDictionary()
+# The window's first call makes the counter with its expiry; every call counts (atomic on the
+# server, one command: a pipeline object alone cost more CPU than the round trip).
+_COUNT_SCRIPT = ("redis.call('SET', KEYS[1], 0, 'EX', ARGV[1], 'NX') "
+                 "return redis.call('INCR', KEYS[1])")
+
+
+def _redis_client(redis_cache: RedisCache, key: str) -> Any:
+    client = _CLIENTS.get(redis_cache)
+    if client is None:
+        client = _CLIENTS[redis_cache] = redis_cache._cache.get_client(  # type: ignore[attr-defined]
+            key, write=True)
+    return client
+
+
 def _count(key: str, ttl: int) -> int:
     """Add one call to the window's counter `key` and answer the count so far.
 
-    On Redis (Django's RedisCache) one round trip: SET NX makes the counter with its expiry if
-    this is the window's first call, INCR counts; of two first calls at once one makes it and
-    both count. Django's own `incr` would ask whether the key exists first (two round trips)."""
-    if isinstance(cache, RedisCache):
-        full_key = cache.make_and_validate_key(key)
-        client = cache._cache.get_client(full_key, write=True)  # type: ignore[attr-defined]
-        pipe = client.pipeline(transaction=False)
-        pipe.set(full_key, 0, ex=ttl, nx=True)
-        pipe.incr(full_key)
-        return int(pipe.execute()[1])
+    On Redis (Django's RedisCache) one command (`_COUNT_SCRIPT`); Django's own `incr` would
+    ask whether the key exists first (two round trips)."""
+    # `cache` is Django's proxy of this thread's default cache (a test may put one in its place).
+    backend = caches[DEFAULT_CACHE_ALIAS] if isinstance(cache, ConnectionProxy) else cache
+    if isinstance(backend, RedisCache):
+        full_key = backend.make_and_validate_key(key)
+        return int(_redis_client(backend, full_key).eval(_COUNT_SCRIPT, 1, full_key, ttl))
     try:
-        return int(cache.incr(key))
+        return int(backend.incr(key))
     except ValueError:  # the window's first call (or its counter was evicted)
-        return 1 if cache.add(key, 1, ttl) else int(cache.incr(key))
+        return 1 if backend.add(key, 1, ttl) else int(backend.incr(key))
 
 
 def take_rate(grant: GrantTerms) -> None:

@@ -321,3 +321,29 @@ def test_the_grants_listing_names_what_the_system_may_read(gw: Any) -> None:
     assert response.status_code == 200
     assert response.json()["grants"][0]["resource"] == "HB-GAT-0001"
     assert Client().get("/gateway/v1/grants").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not redis_url(), reason="needs JINGCHU_TEST_REDIS_URL")
+def test_the_rate_is_counted_in_one_redis_command_through_the_default_cache(
+        gw: Any, settings: Any, monkeypatch: Any) -> None:
+    """The gateway counts through `django.core.cache.cache` (a proxy of the thread's cache):
+    on Redis the count is one script, never Django's exists-then-incr."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from jingchu.sharing import grants_check
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": redis_url(), "KEY_PREFIX": uuid.uuid4().hex}}
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("Django's RedisCache.incr was used")
+
+    monkeypatch.setattr(RedisCache, "incr", refused)
+    monkeypatch.setattr(RedisCache, "add", refused)
+    grant = Grant.objects.get(pk=gw["grant"].pk)
+    grant.rate_limit = 2
+    grants_check.take_rate(grant)
+    grants_check.take_rate(grant)
+    with pytest.raises(Refusal):
+        grants_check.take_rate(grant)
