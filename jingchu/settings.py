@@ -106,12 +106,6 @@ DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-else:
-    # Django's cursors bind on the client and never prepare; with a threshold this high psycopg
-    # prepares only the statements run through jingchu.core.prepared (a submission's, a gateway
-    # call's). Django's default (None) would refuse even those. Behind PgBouncer, 1.21 or later
-    # with max_prepared_statements set is needed.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "identity.User"
