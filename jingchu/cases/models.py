@@ -18,14 +18,18 @@ from jingchu.services.models import (
     ServiceItem,
 )
 
+# The case's optional links that are empty when it is submitted online.
+NULL_UNTIL_SET = ("accepting_org", "on_behalf_of", "claimed_by")
+
 
 class Case(models.Model):
     """One application. It keeps the item version it was submitted under, so later edits of the
     item never change what this applicant was asked for."""
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    number = models.CharField(_("case number"), max_length=30, unique=True, null=True,
-                              blank=True)
+    # Unique through a constraint in Meta, not `unique=True`, which on PostgreSQL also builds a
+    # second (LIKE) index that no query uses: case numbers are searched by substring.
+    number = models.CharField(_("case number"), max_length=30, null=True, blank=True)
     item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="cases")
     # Indexes cost every submission a write: a foreign key gets one only where a page or a
     # query looks cases up by it. Versions and implementations are only followed from the case
@@ -37,11 +41,14 @@ class Case(models.Model):
                                        related_name="cases", db_index=False)
     handling_org = models.ForeignKey(Organization, on_delete=models.PROTECT,
                                      related_name="handled_cases", db_index=False)
+    # Empty until a step fills them: indexed in Meta only where set (NULL_UNTIL_SET).
     accepting_org = models.ForeignKey(Organization, null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="accepted_cases")
+                                      on_delete=models.PROTECT, related_name="accepted_cases",
+                                      db_index=False)
     applicant = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     on_behalf_of = models.ForeignKey(LegalEntity, null=True, blank=True,
-                                     on_delete=models.PROTECT, related_name="cases")
+                                     on_delete=models.PROTECT, related_name="cases",
+                                     db_index=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", db_index=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
@@ -55,7 +62,7 @@ class Case(models.Model):
     clock_paused_on = models.DateField(null=True, blank=True)
     paused_working_days = models.PositiveIntegerField(default=0)
     claimed_by = models.ForeignKey(Staff, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="claimed_cases")
+                                   related_name="claimed_cases", db_index=False)
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
                                 blank=True)
     decision_reason = models.TextField(_("reasons"), blank=True)
@@ -65,7 +72,14 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["number"], name="cases_case_number_key")]
         indexes = [
+            # A case is looked up by these only once they are set (an equality on a value implies
+            # NOT NULL, so the planner uses these partial indexes), and most cases arrive with
+            # them empty: a submission writes no entry for them.
+            *(models.Index(fields=[name], name=f"cases_case_{name}_set",
+                           condition=models.Q(**{f"{name}__isnull": False}))
+              for name in NULL_UNTIL_SET),
             models.Index(fields=["handling_org", "status", "deadline"]),
             # The intake queues (全省通办 from any hall): only cases not yet accepted.
             models.Index(fields=["implementation", "status"], name="cases_case_intake_idx",
