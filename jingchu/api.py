@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import json
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from jingchu.bizenv.api import router as bizenv_router
 from jingchu.cases.api import router as cases_router
@@ -50,8 +53,33 @@ class JingchuAPI(NinjaAPI):
         return [*patterns, path("<path:rest>", csrf_exempt(_unknown_path))]
 
 
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not a JSON value")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):  # 1e400: a JSON number, but no double holds it
+        raise ValueError(f"{text} is out of range")
+    return number
+
+
+class StrictJSONParser(Parser):
+    """Request bodies as JSON (RFC 8259) defines it. Python's json module also reads NaN,
+    Infinity and -Infinity, which no JSON client should send and which slip through checks
+    (infinity passes a JSON Schema `minimum`), and turns a number too large for a double into
+    infinity; here all of these make the body unreadable (400)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_constant=_not_json, parse_float=_finite)
+
+
+# What ninja says (in English) when a request body is not JSON; answered in our own words.
+_UNREADABLE_BODY = "Cannot parse request body"
+
 api = JingchuAPI(
     title="Jingchu API",
+    parser=StrictJSONParser(),
     version="1",
     description="Jingchu digital-government platform (荆楚数字政府平台)",
     docs_url="/docs",
@@ -101,6 +129,8 @@ _CODE_BY_STATUS = {
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith(_UNREADABLE_BODY):
+        return _error(request, 400, "invalid_json", _("The request body is not valid JSON."), {})
     code = _CODE_BY_STATUS.get(exc.status_code, "http_error")
     return _error(request, exc.status_code, code, str(exc), {})
 

@@ -1,13 +1,16 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    # In context: elsewhere "Submitted" heads a column of times (提交时间), "Accepted" says a
+    # request was granted (通过); a case's state is 已提交, 已受理.
+    SUBMITTED = "submitted", pgettext_lazy("case", "Submitted")
     CORRECTION_REQUESTED = "correction", _("Correction requested")
     REFUSED = "refused", _("Not accepted")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("case", "Accepted")
     UNDER_REVIEW = "under_review", _("Under review")
     SUSPENDED = "suspended", _("Suspended")
     DECIDED = "decided", _("Decided")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 from oauth2_provider.models import AccessToken, Application
 
 from jingchu.cases.choices import CaseStatus
@@ -299,3 +300,25 @@ def test_a_case_keeps_its_version_in_the_api(catalog, submitted):
     read = client_for("zhangsan").get(f"{URL}{submitted['uid']}").json()
     assert read["version_uid"] == str(case.version.uid)
     assert ItemVersion.objects.filter(uid=read["version_uid"]).exists()
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_numbers_json_does_not_have_are_refused(catalog, number):
+    zhangsan = User.objects.get(username="zhangsan")
+    body = json.dumps(tax_body(zhangsan, catalog)).replace('"pledge": true',
+                                                           f'"pledge": true, "extra": {number}')
+    assert number in body
+    response = client_for("zhangsan").post(URL, body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid_json"
+    assert not Case.objects.exists()
+    with translation.override("zh-hans"):
+        answer = client_for("zhangsan").post(URL, body, content_type="application/json")
+    assert answer.json()["message"] == "请求正文不是有效的 JSON。"
+
+
+def test_case_states_read_as_states_in_chinese():
+    with translation.override("zh-hans"):
+        assert str(CaseStatus.SUBMITTED.label) == "已提交"
+        assert str(CaseStatus.ACCEPTED.label) == "已受理"
+        assert str(translation.gettext("Submitted")) == "提交时间"  # the column header stays

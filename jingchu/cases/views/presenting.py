@@ -11,7 +11,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from jingchu.cases import material_sources, permissions, precheck
 from jingchu.cases.actions.drafts import EDITABLE
@@ -27,7 +27,7 @@ EVENT_LABELS = {
     "supplement": gettext_lazy("Corrected application submitted"),
     "request_review_correction": gettext_lazy("Correction requested"),
     "withdraw": gettext_lazy("Application withdrawn"),
-    "accept": gettext_lazy("Accepted"),
+    "accept": pgettext_lazy("case", "Accepted"),
     "refuse": gettext_lazy("Not accepted"),
     "request_correction": gettext_lazy("Correction requested"),
     "start_review": gettext_lazy("Review started"),
