@@ -34,8 +34,7 @@ one run, the anchor measured in the same run on the same server. Rerun to refres
 
 ## Set-up
 PostgreSQL database `jingchu_bench` (created, migrated, demo data loaded, dropped afterwards);
-gunicorn `jingchu.wsgi` with bench/gunicorn.conf.py (2 gthread workers x 4 threads, GIL switch
-interval 1 ms), DEBUG off; wrk on the same machine,
+{meta["server"]}, DEBUG off; wrk on the same machine,
 1 thread, {meta["connections"]} keep-alive connections, {meta["seconds"]["bare"]} s (anchor) and
 {meta["seconds"]["api"]} s (API) after {meta["seconds"]["warm"]} s warm-ups; bearer tokens of
 the platform's OIDC provider for a pool of 23 citizens.
@@ -46,8 +45,9 @@ the platform's OIDC provider for a pool of 23 citizens.
   bearer token check (token, user, person, client policy; kept per process for at most 2 s),
   the implementation with its item, current version and organization (kept at most 2 s), JSON
   Schema validation of the form, pre-check (materials, eligibility), then one transaction
-  writing the case already submitted with its number, 2 timeline events and 3 audit rows
-  (`do_submit_application`; on PostgreSQL one statement), answered from what was written.
+  writing the case already submitted with its number, its timeline event and its audit row
+  (`do_submit_application`; on PostgreSQL one prepared statement), answered from what was
+  written.
 
 ## Results
 
@@ -60,7 +60,7 @@ the platform's OIDC provider for a pool of 23 citizens.
   and >= {GOAL_RATIO:.0%} of the anchor — **{"met" if api["rate"] >= GOAL_RATE
   and ratio >= GOAL_RATIO else "not met"}**.
 - Stored vs acknowledged: anchor {meta["check_bare"]}; API {meta["check_api"]}.
-- CPU columns: gunicorn workers' CPU, and the whole machine's busy time (workers, PostgreSQL,
+- CPU columns: the web server's CPU, and the whole machine's busy time (server, PostgreSQL,
   wrk), per acknowledged request; 2 cores give 2,000 ms of CPU per second.
 
 ## Where the time goes (one process, in-process client, cProfile, {profile["n"]} submissions)

@@ -1,9 +1,12 @@
 """Case-submission throughput through the API, next to a bare raw-INSERT endpoint on the same
 server (the limit), in one run. `make bench` runs it and writes bench/RESULTS.md.
 
-Production-like: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the end),
-gunicorn jingchu.wsgi with 2 gthread workers x 4 threads, wrk with bench/submit.lua on the same
-machine, bearer tokens from the platform's OIDC provider for a pool of citizens.
+As deployed: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the end), the API's
+own process for bearer-token callers (jingchu.wsgi_api, settings_api) under granian with 2
+workers x 4 threads, wrk with bench/submit.lua on the same machine, bearer tokens from the
+platform's OIDC provider for a pool of citizens. Both endpoints are served by that one server.
+BENCH_SERVER=gunicorn serves the portal's jingchu.wsgi under gunicorn as before (bench/HISTORY.md);
+BENCH_APP picks another WSGI application for granian.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SECONDS = {"warm": 4, "bare": 15, "api": 30}
 API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
 CLK = os.sysconf("SC_CLK_TCK")
+SERVER = os.environ.get("BENCH_SERVER", "granian")
+APP = os.environ.get("BENCH_APP", "jingchu.wsgi_api:application")
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True) -> str:
@@ -74,6 +79,13 @@ def machine_busy() -> int:
 
 
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    if SERVER == "granian":
+        return listening(subprocess.Popen([
+            str(BIN / "granian"), "--interface", "wsgi",
+            "--workers", os.environ.get("BENCH_WORKERS", "2"),
+            "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
+            "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT), APP],
+            cwd=ROOT, env=env), "granian")
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "jingchu.wsgi", "--config",
          str(ROOT / "bench" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{PORT}"],
@@ -94,8 +106,9 @@ def listening(server: subprocess.Popen[bytes], name: str) -> subprocess.Popen[by
 
 
 def workers(server: subprocess.Popen[bytes]) -> list[int]:
+    """The server's workers, and its own process (granian's serves nothing but is counted)."""
     out = subprocess.run(["pgrep", "-P", str(server.pid)], text=True, capture_output=True)
-    return [int(p) for p in out.stdout.split()]
+    return [server.pid, *(int(p) for p in out.stdout.split())]
 
 
 def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
@@ -143,6 +156,15 @@ def versions() -> dict[str, str]:
     }
 
 
+def server_label() -> str:
+    if SERVER == "granian":
+        return (f"granian ({run([str(BIN / 'granian'), '--version']).strip()}) serving `{APP}`, "
+                f"{os.environ.get('BENCH_WORKERS', '2')} workers x "
+                f"{os.environ.get('BENCH_THREADS', '4')} threads")
+    return ("gunicorn `jingchu.wsgi` with bench/gunicorn.conf.py (2 gthread workers x 4 threads, "
+            "GIL switch interval 1 ms)")
+
+
 def check(r: dict[str, Any]) -> str:
     unanswered = r["sent"] - r["ok"] - r["bad"]
     if r["stored"] == r["ok"]:
@@ -183,6 +205,7 @@ def main() -> None:
         write_results(ROOT / "bench" / "RESULTS.md", machine, bare, api, profile,
                       {"check_bare": check(bare), "check_api": check(api),
                        "connections": CONNECTIONS, "seconds": SECONDS,
+                       "server": server_label(),
                        "load_start": load_start,
                        "elapsed": time.time() - started})
         print(f"ratio {api['rate'] / bare['rate']:.2f}; wrote bench/RESULTS.md")

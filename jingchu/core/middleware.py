@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
@@ -55,6 +56,18 @@ class RequestContextMiddleware:
         finally:
             _cache.reset(cache_token)
             _current.reset(token)
+
+
+class AnonymousMiddleware:
+    """Every caller is anonymous until an authentication class says otherwise: the API's own
+    process (settings_api) has no sessions, so no cookie can sign anyone in there."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.user = AnonymousUser()
+        return self.get_response(request)
 
 
 class LanguageMiddleware(LocaleMiddleware):
