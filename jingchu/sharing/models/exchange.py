@@ -51,8 +51,11 @@ class ExchangeCall(models.Model):
     id = models.BigAutoField(primary_key=True)
     request_id = models.CharField(_("request id"), max_length=64)
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # Not indexed: no page or query looks calls up by client or grant (they are shown from the
+    # call), clients and grants are never deleted (a PROTECT check would scan), and each index
+    # is one more entry written by every gateway call.
     client = models.ForeignKey(GatewayClient, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+")
+                               related_name="+", db_index=False)
     # No index of its own for consumer and resource: the (consumer, at) and (resource, at)
     # indexes lead with them, and every gateway call would write two more index entries.
     consumer = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT,
@@ -63,7 +66,7 @@ class ExchangeCall(models.Model):
     resource = models.ForeignKey(DataResource, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", db_index=False)
     grant = models.ForeignKey(Grant, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
+                              related_name="+", db_index=False)
     subject_kind = models.CharField(max_length=14, blank=True, choices=SubjectKind.choices)
     subject_index = models.CharField(max_length=64, blank=True)
     fields = models.JSONField(_("fields"), default=list)
@@ -79,6 +82,15 @@ class ExchangeCall(models.Model):
             models.Index(fields=["subject_index", "at"], name="sharing_call_subject"),
             models.Index(fields=["consumer", "at"], name="sharing_call_consumer"),
             models.Index(fields=["resource", "at"], name="sharing_call_resource"),
+            # Sealing takes the oldest unsealed calls every minute: without this it walked the
+            # primary key past every call already sealed. Only unsealed calls have an entry.
+            models.Index(fields=["id"], name="sharing_call_unsealed",
+                         condition=models.Q(ledger_index__isnull=True)),
+            # A batch's calls, read again to verify it against its ledger entry (any call that
+            # claims the batch, inside its id range or not). Written when a call is sealed, in
+            # the background, not by the call.
+            models.Index(fields=["ledger_index"], name="sharing_call_sealed",
+                         condition=models.Q(ledger_index__isnull=False)),
         ]
         verbose_name = _("exchange call")
         verbose_name_plural = _("exchange calls")
