@@ -78,14 +78,19 @@ def machine_busy() -> int:
     return sum(parts) - parts[3] - parts[4]  # everything but idle and iowait
 
 
+def start_granian(env: dict[str, str], app: str) -> subprocess.Popen[bytes]:
+    """granian serving the WSGI application `app` on PORT (BENCH_WORKERS x BENCH_THREADS)."""
+    return listening(subprocess.Popen([
+        str(BIN / "granian"), "--interface", "wsgi",
+        "--workers", os.environ.get("BENCH_WORKERS", "2"),
+        "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
+        "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT), app],
+        cwd=ROOT, env=env), "granian")
+
+
 def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     if SERVER == "granian":
-        return listening(subprocess.Popen([
-            str(BIN / "granian"), "--interface", "wsgi",
-            "--workers", os.environ.get("BENCH_WORKERS", "2"),
-            "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
-            "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT), APP],
-            cwd=ROOT, env=env), "granian")
+        return start_granian(env, APP)
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "jingchu.wsgi", "--config",
          str(ROOT / "bench" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{PORT}"],

@@ -44,9 +44,9 @@ from cases_submit import (
     ROOT,
     bench_env,
     cpu_ticks,
-    listening,
     machine_busy,
     run,
+    start_granian,
     start_server,
     versions,
 )
@@ -62,10 +62,7 @@ SERVER = os.environ.get("BENCH_SERVER", "granian")
 # The rate counters live in Redis in production (a grant's limit holds across workers); the
 # server uses this one when it answers, the in-process cache otherwise (BENCH_REDIS_URL="").
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-GRANIAN = ["--interface", "wsgi", "--workers", os.environ.get("BENCH_WORKERS", "2"),
-           "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
-           "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT),
-           "jingchu.wsgi_gateway:application"]
+GATEWAY_APP = "jingchu.wsgi_gateway:application"
 ANCHOR_SQL = """\\set n random(1, {keys})
 SELECT id_number, name, gender, birth_date, address, phone FROM sharing_personrecord
  WHERE id_number_index = (SELECT idx FROM bench_keys WHERE n = :n);
@@ -134,8 +131,7 @@ def server_env(env: dict[str, str], with_redis: bool) -> dict[str, str]:
 def serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
     if SERVER == "gunicorn":
         return start_server(env)
-    return listening(subprocess.Popen([str(BIN / "granian"), *GRANIAN], cwd=ROOT, env=env),
-                     "granian")
+    return start_granian(env, GATEWAY_APP)
 
 
 def server_pids(server: subprocess.Popen[bytes]) -> list[int]:
