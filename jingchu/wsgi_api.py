@@ -5,8 +5,8 @@
 
 import os
 
-from django.core.wsgi import get_wsgi_application
+from jingchu.core.wsgi import buffered_application
 
 # Always the API's settings: this entry point must never serve the portal's pages.
 os.environ["DJANGO_SETTINGS_MODULE"] = "jingchu.settings_api"
-application = get_wsgi_application()
+application = buffered_application()  # bytes at once (jingchu.core.wsgi)

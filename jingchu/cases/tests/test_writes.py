@@ -1,0 +1,81 @@
+"""The submission's one statement (cases.writes): its values are those the ORM would send."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.db import connections, models
+from django.utils import timezone
+from psycopg.types.json import Jsonb
+
+from jingchu.cases import writes
+from jingchu.cases.choices import CaseStatus
+from jingchu.cases.models import Case, CaseEvent
+from jingchu.cases.tests.test_submit_application import ON_POSTGRESQL, _submit, _user
+from jingchu.core import audit
+
+
+def _plain(value: Any) -> Any:
+    return value.obj if isinstance(value, Jsonb) else value  # the wrapper has no equality
+
+
+def _orm_values(obj: models.Model) -> dict[str, Any]:
+    """{column: value} as the ORM's insert converts them, for the columns that are not NULL.
+    (Fields computing their value on insert, like auto_now_add, are asked in both ways.)"""
+    conn = connections["default"]
+    out = {}
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.AutoField):
+            continue
+        raw = getattr(obj, field.attname)
+        if raw is not None:
+            out[conn.ops.quote_name(field.column)] = _plain(field.get_db_prep_save(raw, conn))
+    return out
+
+
+def _cell_values(obj: models.Model) -> dict[str, Any]:
+    columns, values, params = writes._columns(obj, {}, connections["default"])
+    assert values == ["%s"] * len(columns)
+    return {column: _plain(value) for column, value in zip(columns, params, strict=True)
+            if value is not None}
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_every_value_is_the_one_the_orm_would_send(catalog):
+    case, events = _submit(catalog)
+    stored = Case.objects.get(pk=case.pk)
+    zhangsan = _user("zhangsan")
+    rows: list[models.Model] = [
+        stored, *events,
+        audit.build(writes.SUBMIT_AUDIT, zhangsan, stored, {"item": "x", "to": "submitted"}),
+        CaseEvent(case=stored, actor=None, action="note", to_status=CaseStatus.SUBMITTED,
+                  at=timezone.now(), details={"a": [1, 2]}),
+    ]
+    for row in rows:
+        cells = _cell_values(row)  # first: auto_now_add fields take their value here
+        orm = _orm_values(row)
+        assert cells == orm, type(row).__name__
+        # Same types too: what passes through unconverted is what the ORM would have sent.
+        assert {c: type(v).__mro__[-2] for c, v in cells.items() if v is not None} == {
+            c: type(v).__mro__[-2] for c, v in orm.items() if v is not None}
+
+
+def test_only_values_the_field_returns_unchanged_pass_through():
+    char: Any = models.CharField(max_length=5)
+    date: Any = models.DateField()
+    stamp: Any = models.DateTimeField()
+    number: Any = models.IntegerField()
+    assert writes._passes(char)(CaseStatus.SUBMITTED)  # a choice is a str
+    assert not writes._passes(date)(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))  # cut to a date
+    assert writes._passes(date)(dt.date(2026, 1, 1))
+    assert not writes._passes(stamp)(dt.datetime(2026, 1, 1))  # naive: made aware
+    assert writes._passes(stamp)(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert not writes._passes(number)(True) and writes._passes(number)(3)
+    assert writes._passes(models.UUIDField())(uuid.uuid4())
+    assert not writes._passes(models.UUIDField())(str(uuid.uuid4()))
+    assert not writes._passes(models.GenericIPAddressField())("10.0.0.1")  # adapted as inet
+    assert not writes._passes(models.JSONField())({})
