@@ -106,7 +106,8 @@ class _Column(NamedTuple):
 
 
 # Why: `get_db_prep_save` walks four methods per value to return most values unchanged, and a
-# submission has 45 of them (a fifth of its Python time in the web process). For these exact
+# submission has 45 of them (skipping it saves 6-7% of a submission's instructions in the web
+# process, bench/HISTORY.md "Sixth session"). For these exact
 # field classes (a subclass may convert) these values are already what the database is sent:
 # any str (choices are str; a lazy string is not) for text, an int that is not a bool, a date
 # that is not a datetime, a UUID, an aware datetime (Django's PostgreSQL backend adapts dates
