@@ -14,6 +14,10 @@ insert anchor of `make bench` ran at 904-963/s in four runs against 1,095-1,613/
 for reasons not found; in-process the two cost the same.) A pooler in front of PostgreSQL must
 keep protocol-level prepared statements per client (PgBouncer 1.21 or later with
 max_prepared_statements).
+
+One such cursor is kept per connection and reused: psycopg keeps the dumpers and loaders it has
+chosen per cursor, so a new cursor per call chose them again for every parameter, which cost a
+case submission more than dumping its values (bench/HISTORY.md, "Seventh session").
 """
 
 from __future__ import annotations
@@ -27,6 +31,9 @@ from psycopg.types.numeric import Int8
 
 # A threshold no statement reaches by being run often: psycopg prepares only when asked.
 ONLY_WHEN_ASKED = 2**31 - 1
+# Where the connection's kept cursor lives: on the psycopg connection itself, so that a new
+# connection (Django reconnects after CONN_MAX_AGE or an error) starts with a new cursor.
+_KEPT = "_jingchu_prepared_cursor"
 
 
 class _PreparedCursor(psycopg.Cursor[Any]):
@@ -44,7 +51,15 @@ class _PreparedCursor(psycopg.Cursor[Any]):
             conn.prepare_threshold = None
 
 
-class _LoggedCursor(CursorDebugWrapper):
+class _KeptCursorWrapper(CursorWrapper):
+    """Django's wrapper, except that leaving `with` keeps the cursor open for the next call (it
+    closes with its connection)."""
+
+    def close(self) -> None:
+        return None
+
+
+class _LoggedCursor(_KeptCursorWrapper, CursorDebugWrapper):
     """Django's debug wrapper logs the text psycopg last sent, and psycopg keeps none for a
     prepared statement: this one logs the statement as written (placeholders, no values)."""
 
@@ -53,14 +68,22 @@ class _LoggedCursor(CursorDebugWrapper):
             return CursorWrapper.execute(self, sql, params)
 
 
+def _kept_cursor(raw_conn: Any) -> _PreparedCursor:
+    cursor: _PreparedCursor | None = getattr(raw_conn, _KEPT, None)
+    if cursor is None or cursor.closed:
+        cursor = _PreparedCursor(raw_conn)
+        setattr(raw_conn, _KEPT, cursor)
+    return cursor
+
+
 def prepared_cursor(conn: BaseDatabaseWrapper) -> CursorWrapper:
-    """A preparing cursor of the PostgreSQL connection `conn` in Django's wrapper (what
-    `connection.cursor()` does with the default cursor)."""
+    """The preparing cursor of the PostgreSQL connection `conn` in Django's wrapper (what
+    `connection.cursor()` does with the default cursor), the same one on every call."""
     conn.close_if_health_check_failed()
     conn.ensure_connection()
     conn.validate_thread_sharing()
-    raw = _PreparedCursor(conn.connection)
-    return _LoggedCursor(raw, conn) if conn.queries_logged else CursorWrapper(raw, conn)
+    raw = _kept_cursor(conn.connection)
+    return _LoggedCursor(raw, conn) if conn.queries_logged else _KeptCursorWrapper(raw, conn)
 
 
 def typed(value: Any) -> Any:

@@ -41,6 +41,7 @@ REQUIREMENTS_CACHE_SIZE = 1024
 class Submission(NamedTuple):
     case: Case
     events: list[CaseEvent]
+    today: dt.date  # the day it was submitted on (Asia/Shanghai)
 
 
 def requirements_of(version: ItemVersion) -> tuple[MaterialRequirement, ...]:
@@ -119,4 +120,4 @@ def do_submit_application(
                                   today)
     events = _events(case, actor, now)
     writes.store_submitted(case, prefix, events, _audit_rows(case, actor))
-    return Submission(case, events)
+    return Submission(case, events, today)

@@ -3,12 +3,18 @@ same as the case read back, and checked as strictly as before."""
 
 from __future__ import annotations
 
-import pytest
-from django.utils import translation
+from typing import Any
 
+import pytest
+from django.http import HttpRequest
+from django.utils import translation
+from ninja.renderers import JSONRenderer
+
+from jingchu.cases import api as cases_api
 from jingchu.cases.api import STATUS_LABELS
 from jingchu.cases.choices import CaseStatus
 from jingchu.cases.models import Case
+from jingchu.cases.schemas import CaseOut
 from jingchu.cases.tests.test_api import URL, apply, client_for, tax_body
 from jingchu.identity.models import User
 
@@ -50,3 +56,22 @@ def test_a_malformed_application_is_refused_and_writes_nothing(catalog, change):
     response = client_for("zhangsan").post(URL, body, content_type="application/json")
     assert response.status_code == 422 and response.json()["code"] == "invalid_input"
     assert not Case.objects.exists()
+
+
+def test_a_submissions_answer_is_what_ninja_sends_after_validating_it(catalog, monkeypatch):
+    # The one-call submission answers its dict without ninja's second pass; the bytes must be
+    # those ninja sends after validating the same dict as CaseOut (keys, order, formats).
+    seen: list[dict] = []
+    real = cases_api._created
+
+    def spy(data: dict) -> Any:
+        seen.append(data)
+        return real(data)
+
+    monkeypatch.setattr(cases_api, "_created", spy)
+    answer = apply("zhangsan", catalog)
+    assert answer.status_code == 201 and len(seen) == 1
+    validated = CaseOut.model_validate(seen[0]).model_dump()
+    rendered = JSONRenderer().render(HttpRequest(), validated, response_status=201)
+    assert answer.content == rendered.encode()
+    assert answer["Content-Type"] == "application/json; charset=utf-8"

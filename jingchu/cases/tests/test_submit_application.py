@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from jingchu.cases import actions
 from jingchu.cases.choices import CaseStatus, Channel
@@ -31,7 +32,9 @@ def _submit(catalog: dict[str, Any], username: str = "zhangsan", **kw: Any) -> A
     actor = kw.pop("actor", user)
     args: dict[str, Any] = {"implementation": implementation(TAX_RECORD, "hb-sw", catalog),
             "applicant": user.person, "form": tax_form(user)} | kw
-    return actions.do_submit_application(actor, **args)
+    submission = actions.do_submit_application(actor, **args)
+    assert submission.today == timezone.localdate()
+    return submission.case, submission.events
 
 
 def _nothing_written() -> None:
