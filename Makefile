@@ -61,6 +61,12 @@ lock:
 bench: $(STAMP)
 	$(BIN)/python bench/cases_submit.py
 
+# Instructions per case submission and per anchor request (callgrind, in-process, PostgreSQL);
+# BASE=<revision> also counts that revision and prints the difference. Needs valgrind.
+.PHONY: bench-instructions
+bench-instructions: $(STAMP)
+	$(BIN)/python bench/instructions.py
+
 # SM2 sign/verify through the seal service next to `openssl speed sm2`; writes bench/RESULTS-seals.md.
 .PHONY: bench-seals
 bench-seals: $(STAMP)

@@ -3,6 +3,8 @@
 `setup OUT_DIR`: a pool of citizens with bearer tokens from the platform's OIDC provider, the
 request body, and the bare anchor's table. `profile OUT_DIR N`: N submissions in-process under
 cProfile, with the SQL statements per submission, written as JSON for the results page.
+`loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, nothing else (bench/instructions.py
+counts the instructions of this under callgrind).
 """
 
 from __future__ import annotations
@@ -146,6 +148,17 @@ def profile(out: Path, n: int) -> None:
     }, ensure_ascii=False, indent=1))
 
 
+def loop(out: Path, n: int, path: str, status: int) -> None:
+    from django.test import Client
+
+    body = (out / "body.json").read_text()
+    token = (out / "tokens.txt").read_text().split()[0]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    for _ in range(30 + n):
+        response = client.post(path, body, content_type="application/json")
+        assert response.status_code == status, response.content[:300]
+
+
 def main() -> None:
     django.setup()
     command, out = sys.argv[1], Path(sys.argv[2])
@@ -153,6 +166,10 @@ def main() -> None:
         setup(out)
     elif command == "profile":
         profile(out, int(sys.argv[3]))
+    elif command == "loop":
+        path, status = (sys.argv[4], int(sys.argv[5])) if len(sys.argv) > 5 else (
+            "/api/v1/cases/", 201)
+        loop(out, int(sys.argv[3]), path, status)
     else:
         raise SystemExit(f"unknown command {command}")
 
