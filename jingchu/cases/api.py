@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-import json
 import uuid
 from typing import Any
 
@@ -22,8 +21,6 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router, Status
-from ninja.renderers import JSONRenderer
-from ninja.responses import NinjaJSONEncoder
 from ninja.security import django_auth
 
 from jingchu.cases import actions, permissions, services, storage
@@ -169,14 +166,15 @@ def _attach_all(user: Any, case: Case, files: list[tuple[Any, Any]], keys: list[
         keys.append(material.file.name or "")
 
 
-def _created(data: dict[str, Any]) -> HttpResponse:
-    """201 with `data`, rendered as ninja renders an answer it has validated. Why: a new
-    submission's answer is built by `_case_out` from the values just written, so ninja's second
-    pass (validate as CaseOut, dump, then render) only repeated it, at ~10% of a submission's
-    CPU in the web process (bench/HISTORY.md, "Seventh session"). tests/test_api_answer.py holds
-    this answer byte-equal to ninja's for real submissions."""
-    return HttpResponse(json.dumps(data, cls=NinjaJSONEncoder), status=201,
-                        content_type=f"{JSONRenderer.media_type}; charset={JSONRenderer.charset}")
+def _created(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
+    """201 with `data`, answered by the platform's API as it answers what it has validated.
+    Why: a new submission's answer is built by `_case_out` from the values just written, so
+    ninja's second pass (validate as CaseOut, dump, then render) only repeated it, at ~4% of a
+    submission's instructions in the web process (bench/HISTORY.md, "Seventh session").
+    tests/test_api_answer.py holds this answer byte-equal to ninja's for real submissions."""
+    from jingchu.api import api  # built from this router, so imported when answering
+
+    return api.create_response(request, data, status=201)
 
 
 def _channel(request: HttpRequest) -> str:
@@ -197,8 +195,8 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]
         submission = actions.do_submit_application(
             user, implementation=impl, applicant=user.person, form=payload.form,
             on_behalf_of=entity, channel=_channel(request))
-        return _created(_case_out(user, submission.case, submission.events, [],
-                                  submission.today))
+        return _created(request, _case_out(user, submission.case, submission.events, [],
+                                           submission.today))
     files = _decoded(impl, payload.materials)
     keys: list[str] = []
     try:

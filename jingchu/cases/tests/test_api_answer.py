@@ -64,9 +64,9 @@ def test_a_submissions_answer_is_what_ninja_sends_after_validating_it(catalog, m
     seen: list[dict] = []
     real = cases_api._created
 
-    def spy(data: dict) -> Any:
+    def spy(request: HttpRequest, data: dict) -> Any:
         seen.append(data)
-        return real(data)
+        return real(request, data)
 
     monkeypatch.setattr(cases_api, "_created", spy)
     answer = apply("zhangsan", catalog)
