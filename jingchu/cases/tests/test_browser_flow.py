@@ -9,6 +9,7 @@ Selectors use element ids and name attributes, not text, so the test holds in ei
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,6 +101,9 @@ def _apply_online(page: Any, base: str) -> str:
     page.goto(f"{base}/services/")
     page.fill("#q", "企业开办")
     page.press("#q", "Enter")
+    # The unfiltered list may show the item too: wait for the search's page, or the click can
+    # land on the old page and the search's navigation then takes the browser away from the item.
+    page.wait_for_url(re.compile(r"/services/\?(.*&)?q="))
     page.click(f"#results a[href='/services/{ITEM}/']")
     page.click("#apply-online")
     page.wait_for_url(f"**/cases/apply/{ITEM}/")
