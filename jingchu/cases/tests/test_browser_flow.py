@@ -101,8 +101,9 @@ def _apply_online(page: Any, base: str) -> str:
     page.goto(f"{base}/services/")
     page.fill("#q", "企业开办")
     page.press("#q", "Enter")
-    # The unfiltered list may show the item too: wait for the search's page, or the click can
-    # land on the old page and the search's navigation then takes the browser away from the item.
+    # The unfiltered list may show the item too: wait for the search's results (HTMX swaps them
+    # in and then pushes the URL), so the click lands on the list the search answered.
+    # services/tests/test_browser.py holds that Enter sends one search and nothing moves.
     page.wait_for_url(re.compile(r"/services/\?(.*&)?q="))
     page.click(f"#results a[href='/services/{ITEM}/']")
     page.click("#apply-online")

@@ -94,5 +94,6 @@ def screenshots_on_failure(actors: Any, tmp_path: Path) -> Iterator[None]:
             who = username or "anonymous"
             path = tmp_path / f"failure-{who}.png"
             page.screenshot(path=str(path), full_page=True)
-            print(f"screenshot of {who}'s page at the failure: {path}")
+            # The address too: CI keeps the output, not the picture.
+            print(f"screenshot of {who}'s page at the failure ({page.url}): {path}")
         raise
