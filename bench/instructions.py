@@ -3,11 +3,11 @@ and CPU times on a shared two-core machine are not (bench/HISTORY.md, sixth and 
 sessions). `make bench-instructions` runs it; BASE=<git revision> also counts that revision's
 tree at the same time, on its own copy of the same database, and prints the difference.
 
-Each count is one process: Django's test client posting the benchmark's submission
-(bench/setup_pool.py `loop`) under the API process's settings on PostgreSQL, 30 warm posts and
-then N. A run with N = 0 gives what start-up and the warm posts cost, so the count per
-submission is (count(N) - count(0)) / N. The bare-insert anchor is counted the same way, and
-so is the other revision, each against its own N = 0 run.
+Each count is one process posting the benchmark's submission straight to the API process's
+WSGI application (bench/setup_pool.py `loop`; until the eighth session through Django's test
+client) on PostgreSQL, 30 warm posts and then N. A run with N = 0 gives what start-up and the
+warm posts cost, so the count per submission is (count(N) - count(0)) / N. The bare-insert
+anchor is counted the same way, and so is the other revision, each against its own N = 0 run.
 """
 
 from __future__ import annotations

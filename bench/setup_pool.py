@@ -3,8 +3,9 @@
 `setup OUT_DIR`: a pool of citizens with bearer tokens from the platform's OIDC provider, the
 request body, and the bare anchor's table. `profile OUT_DIR N`: N submissions in-process under
 cProfile, with the SQL statements per submission, written as JSON for the results page.
-`loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, nothing else (bench/instructions.py
-counts the instructions of this under callgrind).
+`loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, straight to the API process's WSGI
+application, nothing else (bench/instructions.py counts the instructions of this under
+callgrind).
 """
 
 from __future__ import annotations
@@ -149,14 +150,29 @@ def profile(out: Path, n: int) -> None:
 
 
 def loop(out: Path, n: int, path: str, status: int) -> None:
-    from django.test import Client
+    """Posts straight to the API process's WSGI application (jingchu.wsgi_api), as granian
+    calls it: its handler, hot operations included, not Django's test client."""
+    from jingchu.wsgi_api import application
 
-    body = (out / "body.json").read_text()
+    body = (out / "body.json").read_bytes()
     token = (out / "tokens.txt").read_text().split()[0]
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+    base = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "8765", "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1", "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)), "HTTP_HOST": "127.0.0.1:8765",
+            "HTTP_AUTHORIZATION": f"Bearer {token}", "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True,
+            "wsgi.run_once": False, "wsgi.version": (1, 0)}
+    started: list[str] = []
+
+    def start_response(line: str, headers: Any, exc_info: Any = None) -> None:
+        started.append(line)
+
     for _ in range(30 + n):
-        response = client.post(path, body, content_type="application/json")
-        assert response.status_code == status, response.content[:300]
+        answer = application(base | {"wsgi.input": io.BytesIO(body)}, start_response)
+        content = b"".join(answer)
+        getattr(answer, "close", lambda: None)()
+        assert started.pop().startswith(str(status)), content[:300]
 
 
 def main() -> None:

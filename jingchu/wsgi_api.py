@@ -5,8 +5,8 @@
 
 import os
 
-from jingchu.core.wsgi import buffered_application
+from jingchu.core.wsgi import hot_api_application
 
 # Always the API's settings: this entry point must never serve the portal's pages.
 os.environ["DJANGO_SETTINGS_MODULE"] = "jingchu.settings_api"
-application = buffered_application()  # bytes at once (jingchu.core.wsgi)
+application = hot_api_application()  # bytes at once, hot operations (jingchu.core.wsgi)

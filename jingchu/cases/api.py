@@ -181,22 +181,35 @@ def _channel(request: HttpRequest) -> str:
     return Channel.API if getattr(request, CLIENT_ATTR, None) is not None else Channel.ONLINE
 
 
-@router.post("/", response={201: CaseOut}, auth=AUTH)
-def apply(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]] | HttpResponse:
-    """Apply in one call: draft, form and (unless `submit` is false) submission, all or none."""
+def _applying(request: HttpRequest, payload: ApplicationIn,
+              ) -> tuple[Any, ItemImplementation, Any]:
+    """(applicant user, implementation, entity acted for) of a one-call application."""
     user: Any = request.user
     if not permissions.can_apply(user):
         raise NotPermitted(_("Only a person may apply."))
     impl = services.implementation_for(payload.service, payload.implementation)
-    entity = services.entity_for(user, payload.on_behalf_of)
+    return user, impl, services.entity_for(user, payload.on_behalf_of)
+
+
+def _submit_at_once(request: HttpRequest, payload: ApplicationIn) -> HttpResponse:
+    """Nothing to upload: one action stores the case already submitted, and the answer is
+    built from what it wrote (every event of a new case is public)."""
+    user, impl, entity = _applying(request, payload)
+    submission = actions.do_submit_application(
+        user, implementation=impl, applicant=user.person, form=payload.form,
+        on_behalf_of=entity, channel=_channel(request))
+    return _created(request, _case_out(user, submission.case, submission.events, [],
+                                       submission.today))
+
+
+@router.post("/", response={201: CaseOut}, auth=AUTH)
+def apply(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]] | HttpResponse:
+    """Apply in one call: draft, form and (unless `submit` is false) submission, all or none."""
+    # In the API's own process a bearer caller's submission without uploads is answered by
+    # `apply_hot` instead, through the same `_submit_at_once`.
     if payload.submit and not payload.materials:
-        # Nothing to upload: one action stores the case already submitted, and the answer is
-        # built from what it wrote (every event of a new case is public).
-        submission = actions.do_submit_application(
-            user, implementation=impl, applicant=user.person, form=payload.form,
-            on_behalf_of=entity, channel=_channel(request))
-        return _created(request, _case_out(user, submission.case, submission.events, [],
-                                           submission.today))
+        return _submit_at_once(request, payload)
+    user, impl, entity = _applying(request, payload)
     files = _decoded(impl, payload.materials)
     keys: list[str] = []
     try:
@@ -214,6 +227,34 @@ def apply(request: HttpRequest, payload: ApplicationIn) -> Status[dict[str, Any]
             storage.backend().delete(key)
         raise
     return Status(201, _detail(user, services.case_for(user, case.uid)))
+
+
+def apply_hot(request: HttpRequest) -> HttpResponse | None:
+    """`POST /api/v1/cases/` as `apply` answers it, without URL resolution and ninja's
+    operation, for the common call only: a valid bearer token and a readable, valid body that
+    submits with no uploads. Anything else answers None and takes the usual way (ninja), which
+    refuses it in its own words; nothing has been written by then. Past those checks a refusal
+    is answered by the API's own exception handlers, as ninja's operation answers it.
+
+    Why: in the API process URL resolution and ninja's operation (auth, body, answer) cost about
+    as many instructions as everything else Django does for a request, ~0.7 M of a submission's
+    ~3.8 M (bench/HISTORY.md, "Eighth session"). Mounted by `jingchu.core.wsgi.HotPathHandler`;
+    tests/test_api_hot.py holds its answers equal to ninja's."""
+    from jingchu.api import api  # built from this router
+
+    if not bearer(request):  # ninja's bearer parsing and our check, as the operation runs them
+        return None
+    try:
+        payload = ApplicationIn.model_validate(api.parser.parse_body(request))
+    except ValueError:  # unreadable JSON or an invalid body (pydantic's error is a ValueError)
+        return None
+    if not payload.submit or payload.materials:
+        return None
+    request.auth = request.user  # type: ignore[attr-defined]  # what ninja sets after auth
+    try:
+        return _submit_at_once(request, payload)
+    except Exception as exc:  # as ninja's operation does: the API's handlers answer
+        return api.on_exception(request, exc)
 
 
 @router.get("/", response=CasePageOut, auth=AUTH)
@@ -294,6 +335,15 @@ def _bare_insert(request: HttpRequest) -> dict[str, int]:
                        [request.body.decode("utf-8", "replace")])
         row = cursor.fetchone()
     return {"id": int(row[0]) if row else 0}
+
+
+def bare_insert_hot(request: HttpRequest) -> HttpResponse:
+    """The anchor as a hot operation: the benchmark compares the submission with the anchor
+    through the same dispatch (the API process mounts both, the anchor only with
+    JINGCHU_BENCH on)."""
+    from jingchu.api import api  # built from this router
+
+    return api.create_response(request, _bare_insert(request), status=200)
 
 
 if settings.BENCH:
