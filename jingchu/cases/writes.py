@@ -173,35 +173,48 @@ def _columns(obj: models.Model, computed: Computed, conn: BaseDatabaseWrapper,
     """(quoted columns, SQL value expressions, parameters) of the row the ORM would insert;
     the columns in `computed` take the given SQL instead of the object's value. Every other
     value is a parameter, so that the statement's text does not depend on the values."""
-    columns, values, params = [], [], []
-    for quoted, column, field, computes, passes in _plan(type(obj), conn):
-        columns.append(quoted)
+    columns, values = _row_sql(type(obj), computed, conn)
+    return columns, values, _params(obj, computed, conn)
+
+
+def _row_sql(model: type[models.Model], computed: Computed, conn: BaseDatabaseWrapper,
+             ) -> tuple[list[str], list[str]]:
+    plan = _plan(model, conn)
+    return ([c.quoted for c in plan],
+            [computed[c.column][0] if c.column in computed else "%s" for c in plan])
+
+
+def _params(obj: models.Model, computed: Computed, conn: BaseDatabaseWrapper) -> list[Any]:
+    params: list[Any] = []
+    for _quoted, column, field, computes, passes in _plan(type(obj), conn):
         if column in computed:
-            sql, sql_params = computed[column]
-            values.append(sql)
-            params += sql_params
+            params += computed[column][1]
             continue
         raw = field.pre_save(obj, True) if computes else getattr(obj, field.attname)
-        values.append("%s")
         if raw is not None and not passes(raw):
             raw = field.get_db_prep_save(raw, conn)  # as the ORM does
         params.append(prepared.typed(raw))
-    return columns, values, params
+    return params
 
 
 def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed],
-            returning: str, conn: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
+            returning: str, conn: BaseDatabaseWrapper) -> str:
+    """The CTE inserting `rows` (the columns in `computed` as given SQL)."""
     table = conn.ops.quote_name(rows[0]._meta.db_table)
     tuples: list[str] = []
-    params: list[Any] = []
     columns: list[str] = []
     for row, row_computed in zip(rows, computed, strict=True):
-        columns, values, row_params = _columns(row, row_computed, conn)
+        columns, values = _row_sql(type(row), row_computed, conn)
         tuples.append(f"({', '.join(values)})")
-        params += row_params
     # Table and column names come from the models' metadata, quoted; every value is a parameter.
     return (f"{name} AS (INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES {', '.join(tuples)} RETURNING {returning})"), params
+            f"VALUES {', '.join(tuples)} RETURNING {returning})")
+
+
+def _all_params(rows: Sequence[models.Model], computed: Sequence[Computed],
+                conn: BaseDatabaseWrapper) -> list[Any]:
+    return [p for row, row_computed in zip(rows, computed, strict=True)
+            for p in _params(row, row_computed, conn)]
 
 
 def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper) -> Computed:
@@ -214,19 +227,33 @@ def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper) -> Computed:
     return computed
 
 
+# The statement's text by its shape: how many events, and which audit rows are submissions
+# (their details take the number). Why: the text never changes for a shape, and building it
+# joined ~50 column names and placeholders on every submission. Few shapes exist.
+_TEXTS: dict[tuple[int, tuple[bool, ...]], str] = {}
+# The number as numbering.format_number writes it: the prefix, a dash, six digits. Past the last
+# serial the counter's check constraint fails the whole statement.
+_NUMBER = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
+_CASE_ID: tuple[str, list[Any]] = ("(SELECT id FROM c)", [])
+
+
 def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
                audits: Sequence[AuditEvent], conn: BaseDatabaseWrapper,
                ) -> tuple[str, list[Any]]:
-    counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
-    # The number as numbering.format_number writes it: the prefix, a dash, six digits.
-    # Past the last serial the counter's check constraint fails the whole statement.
-    number = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
-    case_sql, case_params = _insert("c", [case], [{"number": (number, [prefix])}], "id, number",
-                                    conn)
-    event_sql, event_params = _insert(
-        "e", events, [{"case_id": ("(SELECT id FROM c)", [])} for _ in events], "id", conn)
-    audit_sql, audit_params = _insert(
-        "a", audits, [_audit_computed(r, conn) for r in audits], "id", conn)
-    sql = (f"WITH n AS ({counters.UPSERT.format(table=counter)}), {case_sql}, {event_sql}, "  # noqa: S608
-           f"{audit_sql} SELECT c.id, c.number FROM c")
-    return sql, [prefix, *case_params, *event_params, *audit_params]
+    case_computed: list[Computed] = [{"number": (_NUMBER, [prefix])}]
+    event_computed: list[Computed] = [{"case_id": _CASE_ID} for _ in events]
+    audit_computed = [_audit_computed(r, conn) for r in audits]
+    params = [prefix, *_all_params([case], case_computed, conn),
+              *_all_params(events, event_computed, conn),
+              *_all_params(audits, audit_computed, conn)]
+    shape = (len(events), tuple(r.action == SUBMIT_AUDIT for r in audits))
+    sql = _TEXTS.get(shape)
+    if sql is None:
+        counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
+        sql = (f"WITH n AS ({counters.UPSERT.format(table=counter)}), "  # noqa: S608
+               f"{_insert('c', [case], case_computed, 'id, number', conn)}, "
+               f"{_insert('e', events, event_computed, 'id', conn)}, "
+               f"{_insert('a', audits, audit_computed, 'id', conn)} SELECT c.id, c.number FROM c")
+        if len(_TEXTS) < 64:
+            _TEXTS[shape] = sql
+    return sql, params

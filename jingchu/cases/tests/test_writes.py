@@ -79,3 +79,22 @@ def test_only_values_the_field_returns_unchanged_pass_through():
     assert not writes._passes(models.UUIDField())(str(uuid.uuid4()))
     assert not writes._passes(models.GenericIPAddressField())("10.0.0.1")  # adapted as inet
     assert not writes._passes(models.JSONField())({})
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_the_statements_text_is_kept_per_shape(catalog):
+    # The text is built once per shape (events, which audit rows are submissions) and kept:
+    # another shape must get its own text, never one kept for a different shape.
+    case, events = _submit(catalog)
+    zhangsan = _user("zhangsan")
+    conn = connections["default"]
+    submit = audit.build(writes.SUBMIT_AUDIT, zhangsan, case, {"to": "submitted"})
+    note = audit.build("cases.case.note", zhangsan, case, {})
+    one, one_params = writes._statement(case, "P", events, [submit], conn)
+    two, two_params = writes._statement(case, "P", [*events, *events], [note], conn)
+    assert one.count("(SELECT id FROM c)") == 1 and two.count("(SELECT id FROM c)") == 2
+    assert "jsonb_build_object" in one and "jsonb_build_object" not in two
+    for sql, params in ((one, one_params), (two, two_params)):
+        assert sql.count("%s") == len(params)
+    assert writes._statement(case, "Q", events, [submit], conn)[0] is one  # kept
