@@ -40,7 +40,8 @@ PostgreSQL database `jingchu_bench` (created, migrated, demo data loaded, droppe
 the platform's OIDC provider for a pool of 23 citizens.
 
 - **anchor** `POST /api/v1/cases/bench/bare`: one raw `INSERT ... RETURNING id` of the body
-  (exists only with `JINGCHU_BENCH=true`).
+  (exists only with `JINGCHU_BENCH=true`). Both endpoints are hot operations of the API process
+  (Django's handler and middleware, no URL resolution, no ninja operation): the same dispatch.
 - **API** `POST /api/v1/cases/`: a real submission of 开具个人所得税纳税记录 (000136002000):
   bearer token check (token, user, person, client policy; kept per process for at most 2 s),
   the implementation with its item, current version and organization (kept at most 2 s), JSON
