@@ -5,8 +5,20 @@
 
 import os
 
-from jingchu.core.wsgi import hot_api_application
+import django
+
+from jingchu.core.wsgi import HotPathHandler, WSGIApp, buffered
 
 # Always the API's settings: this entry point must never serve the portal's pages.
 os.environ["DJANGO_SETTINGS_MODULE"] = "jingchu.settings_api"
-application = hot_api_application()  # bytes at once, hot operations (jingchu.core.wsgi)
+
+
+def _application() -> WSGIApp:
+    """Bytes at once, and the API's hot operations (jingchu.core.wsgi)."""
+    django.setup(set_prefix=False)
+    from jingchu.api import hot_operations  # the API's modules need Django set up
+
+    return buffered(HotPathHandler(hot_operations()))
+
+
+application = _application()

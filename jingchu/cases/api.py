@@ -236,10 +236,10 @@ def apply_hot(request: HttpRequest) -> HttpResponse | None:
     refuses it in its own words; nothing has been written by then. Past those checks a refusal
     is answered by the API's own exception handlers, as ninja's operation answers it.
 
-    Why: in the API process URL resolution and ninja's operation (auth, body, answer) cost about
-    as many instructions as everything else Django does for a request, ~0.7 M of a submission's
-    ~3.8 M (bench/HISTORY.md, "Eighth session"). Mounted by `jingchu.core.wsgi.HotPathHandler`;
-    tests/test_api_hot.py holds its answers equal to ninja's."""
+    Why: URL resolution and ninja's operation (auth, body, answer) cost about as many
+    instructions as the rest of Django's request cycle; skipping them saves ~0.28 M of a
+    submission's 3.50 M (-7.9%, bench/HISTORY.md, "Eighth session"). Mounted through
+    `jingchu.api.hot_operations`; tests/test_api_hot.py holds its answers equal to ninja's."""
     from jingchu.api import api  # built from this router
 
     if not bearer(request):  # ninja's bearer parsing and our check, as the operation runs them

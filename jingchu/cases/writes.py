@@ -168,23 +168,18 @@ def _plan(model: type[models.Model], conn: BaseDatabaseWrapper) -> tuple[_Column
     return plan
 
 
-def _columns(obj: models.Model, computed: Computed, conn: BaseDatabaseWrapper,
-             ) -> tuple[list[str], list[str], list[Any]]:
-    """(quoted columns, SQL value expressions, parameters) of the row the ORM would insert;
-    the columns in `computed` take the given SQL instead of the object's value. Every other
-    value is a parameter, so that the statement's text does not depend on the values."""
-    columns, values = _row_sql(type(obj), computed, conn)
-    return columns, values, _params(obj, computed, conn)
-
-
 def _row_sql(model: type[models.Model], computed: Computed, conn: BaseDatabaseWrapper,
              ) -> tuple[list[str], list[str]]:
+    """(quoted columns, SQL value expressions) of the row the ORM would insert: the columns in
+    `computed` take the given SQL, every other value is a parameter (`_params`), so that the
+    statement's text does not depend on the values."""
     plan = _plan(model, conn)
     return ([c.quoted for c in plan],
             [computed[c.column][0] if c.column in computed else "%s" for c in plan])
 
 
 def _params(obj: models.Model, computed: Computed, conn: BaseDatabaseWrapper) -> list[Any]:
+    """The row's parameters, in `_row_sql`'s order (a computed column's own, if any)."""
     params: list[Any] = []
     for _quoted, column, field, computes, passes in _plan(type(obj), conn):
         if column in computed:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-import django
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.wsgi import get_wsgi_application
 from django.http import HttpRequest, HttpResponse
@@ -68,22 +67,3 @@ def buffered_application() -> WSGIApp:
     """Django's WSGI application for the settings already chosen, buffered."""
     return buffered(get_wsgi_application())
 
-
-def hot_api_operations() -> dict[tuple[str, str], HotOperation]:
-    """The API process's hot operations, each at the path where the URLconf serves the view it
-    stands in for (the settings' URLconf: call after Django is set up)."""
-    from django.conf import settings
-    from django.urls import reverse
-
-    from jingchu.cases.api import apply_hot, bare_insert_hot
-
-    operations: dict[tuple[str, str], HotOperation] = {("POST", reverse("api-1:apply")): apply_hot}
-    if settings.BENCH:  # the benchmark's anchor, through the same dispatch as the submission
-        operations["POST", reverse("api-1:_bare_insert")] = bare_insert_hot
-    return operations
-
-
-def hot_api_application() -> WSGIApp:
-    """The API process's application: buffered, with the hot operations of its API."""
-    django.setup(set_prefix=False)
-    return buffered(HotPathHandler(hot_api_operations()))

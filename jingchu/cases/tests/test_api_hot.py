@@ -17,11 +17,12 @@ from django.test.client import ClientHandler
 from django.urls import resolve
 
 from jingchu import settings_api
+from jingchu.api import hot_operations
 from jingchu.cases import api as cases_api
 from jingchu.cases.models import Case, CaseEvent
 from jingchu.cases.tests.test_api import URL, _token, tax_body
 from jingchu.core.models import AuditEvent
-from jingchu.core.wsgi import HotPathHandler, HotPaths, hot_api_operations
+from jingchu.core.wsgi import HotPathHandler, HotPaths
 from jingchu.identity.models import User
 
 pytestmark = pytest.mark.django_db
@@ -131,7 +132,7 @@ def test_a_refusal_past_the_checks_is_the_apis_own(clients, catalog):
 
 
 def test_the_api_process_mounts_it_where_ninja_serves_apply(api_process):
-    operations = hot_api_operations()
+    operations = hot_operations()
     assert operations == {("POST", URL): cases_api.apply_hot}
     assert resolve(URL).url_name == "apply"
     handler = HotPathHandler(operations)

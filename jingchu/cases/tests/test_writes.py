@@ -37,7 +37,8 @@ def _orm_values(obj: models.Model) -> dict[str, Any]:
 
 
 def _cell_values(obj: models.Model) -> dict[str, Any]:
-    columns, values, params = writes._columns(obj, {}, connections["default"])
+    conn = connections["default"]
+    (columns, values), params = writes._row_sql(type(obj), {}, conn), writes._params(obj, {}, conn)
     assert values == ["%s"] * len(columns)
     return {column: _plain(value) for column, value in zip(columns, params, strict=True)
             if value is not None}
