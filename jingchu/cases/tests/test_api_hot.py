@@ -137,3 +137,17 @@ def test_the_api_process_mounts_it_where_ninja_serves_apply(api_process):
     assert resolve(URL).url_name == "apply"
     handler = HotPathHandler(operations)
     assert isinstance(handler, WSGIHandler) and handler.hot == operations
+
+
+def test_an_outsider_is_refused_by_the_hot_path_as_by_ninja(clients, catalog):
+    # A valid token of a staff account, which has no person to apply as: past the token and
+    # body checks, so the hot path answers, and must refuse as ninja does, writing nothing.
+    hot, plain, answered = clients
+    clerk = _token(User.objects.get(username="clerk_wuhan"))
+    hot.defaults["HTTP_AUTHORIZATION"] = plain.defaults["HTTP_AUTHORIZATION"] = f"Bearer {clerk}"
+    body = tax_body(User.objects.get(username="zhangsan"), catalog)
+    first, second = _post(hot, body), _post(plain, body)
+    assert answered == [True]
+    assert first.status_code == 403 and first.json()["code"] == "permission_denied"
+    _same_answer(first, second)
+    assert not Case.objects.exists()
