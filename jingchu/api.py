@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +18,7 @@ from ninja.parser import Parser
 from jingchu.bizenv.api import router as bizenv_router
 from jingchu.cases.api import router as cases_router
 from jingchu.cockpit.api import router as cockpit_router
+from jingchu.core import renderers
 from jingchu.core.api import router as core_router
 from jingchu.core.errors import ActionError
 from jingchu.core.wsgi import HotOperation
@@ -54,25 +53,14 @@ class JingchuAPI(NinjaAPI):
         return [*patterns, path("<path:rest>", csrf_exempt(_unknown_path))]
 
 
-def _not_json(constant: str) -> Any:
-    raise ValueError(f"{constant} is not a JSON value")
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):  # 1e400: a JSON number, but no double holds it
-        raise ValueError(f"{text} is out of range")
-    return number
-
-
 class StrictJSONParser(Parser):
-    """Request bodies as JSON (RFC 8259) defines it. Python's json module also reads NaN,
-    Infinity and -Infinity, which no JSON client should send and which slip through checks
-    (infinity passes a JSON Schema `minimum`), and turns a number too large for a double into
-    infinity; here all of these make the body unreadable (400)."""
+    """Request bodies as JSON (RFC 8259) defines it (`jingchu.core.renderers.loads`). Python's
+    json module also reads NaN, Infinity and -Infinity, which no JSON client should send and
+    which slip through checks (infinity passes a JSON Schema `minimum`), and turns a number too
+    large for a double into infinity; here all of these make the body unreadable (400)."""
 
     def parse_body(self, request: HttpRequest) -> Any:
-        return json.loads(request.body, parse_constant=_not_json, parse_float=_finite)
+        return renderers.loads(request.body)
 
 
 # What ninja says (in English) when a request body is not JSON; answered in our own words.
@@ -81,6 +69,7 @@ _UNREADABLE_BODY = "Cannot parse request body"
 api = JingchuAPI(
     title="Jingchu API",
     parser=StrictJSONParser(),
+    renderer=renderers.JSONRenderer(),
     version="1",
     description="Jingchu digital-government platform (荆楚数字政府平台)",
     docs_url="/docs",

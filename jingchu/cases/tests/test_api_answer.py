@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.http import HttpRequest
 from django.utils import translation
-from ninja.renderers import JSONRenderer
 
+from jingchu.api import api
 from jingchu.cases import api as cases_api
 from jingchu.cases.api import STATUS_LABELS
 from jingchu.cases.choices import CaseStatus
@@ -72,6 +72,6 @@ def test_a_submissions_answer_is_what_ninja_sends_after_validating_it(catalog, m
     answer = apply("zhangsan", catalog)
     assert answer.status_code == 201 and len(seen) == 1
     validated = CaseOut.model_validate(seen[0]).model_dump()
-    rendered = JSONRenderer().render(HttpRequest(), validated, response_status=201)
-    assert answer.content == rendered.encode()
+    rendered = api.renderer.render(HttpRequest(), validated, response_status=201)
+    assert answer.content == rendered
     assert answer["Content-Type"] == "application/json; charset=utf-8"
