@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import django_auth
@@ -59,6 +60,19 @@ TASK_SCAN_LIMIT = 2000
 # `case.get_status_display()`, which rebuilds a hashable copy of every choice on each call (as
 # much CPU as the rest of an answer's summary).
 STATUS_LABELS: dict[str, Any] = dict(CaseStatus.choices)
+# Each label once translated, by language: translating a lazy label on every answer took ~3% of
+# a submission's time in the web process (bench/HISTORY.md, "Ninth session"). Few keys: the
+# languages times the statuses.
+_TRANSLATED: dict[tuple[str | None, str], str] = {}
+
+
+def status_label(status: str) -> str:
+    """The status's label in the active language."""
+    key = (translation.get_language(), status)
+    label = _TRANSLATED.get(key)
+    if label is None:
+        label = _TRANSLATED[key] = str(STATUS_LABELS.get(status, status))
+    return label
 
 
 def _summary(user: Any, case: Case, today: dt.date | None = None) -> dict[str, Any]:
@@ -66,7 +80,7 @@ def _summary(user: Any, case: Case, today: dt.date | None = None) -> dict[str, A
     return {
         "uid": str(case.uid), "number": case.number, "service_code": case.item.code,
         "service_name": version.name, "version": version.number, "status": case.status,
-        "status_label": str(STATUS_LABELS.get(case.status, case.status)),
+        "status_label": status_label(case.status),
         "channel": case.channel,
         "applicant_name": case.applicant.name,
         "on_behalf_of": entity.uscc if entity else None,

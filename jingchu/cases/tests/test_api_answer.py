@@ -11,7 +11,7 @@ from django.utils import translation
 
 from jingchu.api import api
 from jingchu.cases import api as cases_api
-from jingchu.cases.api import STATUS_LABELS
+from jingchu.cases.api import STATUS_LABELS, status_label
 from jingchu.cases.choices import CaseStatus
 from jingchu.cases.models import Case
 from jingchu.cases.schemas import CaseOut
@@ -37,6 +37,13 @@ def test_status_labels_are_the_models_own(language):
     with translation.override(language):
         for status in CaseStatus:
             assert str(STATUS_LABELS[status]) == Case(status=status).get_status_display()
+
+
+def test_a_kept_label_is_kept_per_language():
+    for language in ("zh-hans", "en", "zh-hans"):  # kept after the first, never across languages
+        with translation.override(language):
+            for status in CaseStatus:
+                assert status_label(status) == Case(status=status).get_status_display()
 
 
 @pytest.mark.parametrize("change", [
