@@ -99,3 +99,18 @@ def test_compiled_catalogue_matches_the_source():
 def test_browser_language_does_not_override_the_default(client):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert page_language(response) == "zh-hans"
+
+
+def test_an_answer_says_its_language_and_that_it_varies_by_the_cookie(client):
+    response = client.get(reverse("core:regions"))
+    assert response["Content-Language"] == "zh-hans"
+    assert "Cookie" in response["Vary"] and "Accept-Language" not in response["Vary"]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get(reverse("core:regions"))["Content-Language"] == "en"
+
+
+def test_a_path_that_looks_like_a_language_prefix_is_just_a_path(client):
+    # No i18n_patterns: /en/ is not a language, and is not redirected to one.
+    response = client.get("/en/")
+    assert response.status_code == 404
+    assert response["Content-Language"] == "zh-hans"
