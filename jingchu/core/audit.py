@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from jingchu.core import instances
 from jingchu.core.middleware import current_context
 from jingchu.core.models import AuditEvent
 
@@ -46,8 +47,8 @@ def build(
     ctx = current_context()
     user: Any = actor if (actor is not None and actor.is_authenticated) else None
     object_type, object_id, object_label = _object_ref(obj)
-    return AuditEvent(
-        actor=user,
+    return instances.new(
+        AuditEvent, actor=user,
         actor_label=actor_label or (user.get_username() if user else "anonymous"),
         action=action,
         object_type=object_type,

@@ -24,7 +24,7 @@ from jingchu.cases.actions.drafts import check_applicant, check_applicant_kind
 from jingchu.cases.actions.lifecycle import refuse_problems
 from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case, CaseEvent
-from jingchu.core import audit
+from jingchu.core import audit, instances
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.identity.models import LegalEntity, Person
 from jingchu.services import eforms
@@ -76,8 +76,9 @@ def _checked_version(actor: Any, implementation: ItemImplementation, applicant: 
 
 def _events(case: Case, actor: Any, now: dt.datetime) -> list[CaseEvent]:
     # One step on the timeline: the application arrives submitted (it never was a draft).
-    return [CaseEvent(case=case, at=now, actor=actor, action="submit", from_status="",
-                      to_status=CaseStatus.SUBMITTED, details={}, public=True)]
+    return [instances.new(CaseEvent, case=case, at=now, actor=actor, action="submit",
+                          from_status="", to_status=CaseStatus.SUBMITTED, details={},
+                          public=True)]
 
 
 def _audit_rows(case: Case, actor: Any) -> list[Any]:
@@ -106,8 +107,8 @@ def do_submit_application(
     if errors:
         raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})
     today, now = timezone.localdate(), timezone.now()
-    case = Case(
-        item=implementation.item, version=version, implementation=implementation,
+    case = instances.new(
+        Case, item=implementation.item, version=version, implementation=implementation,
         handling_org=implementation.organization, applicant=applicant,
         on_behalf_of=on_behalf_of, created_by=actor, channel=channel, form_data=data,
         status=CaseStatus.SUBMITTED, submitted_at=now, deadline=clock.intake_deadline(today),

@@ -1,0 +1,86 @@
+"""core.instances.new makes the instance `Model(**values)` makes (here on the models the API's
+submission builds: a case with seven relations, its event, its audit row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from django.db import models
+from django.utils import timezone
+
+from jingchu.cases.models import Case, CaseEvent
+from jingchu.cases.tests.conftest import implementation
+from jingchu.cases.tests.test_api import TAX_RECORD
+from jingchu.core.instances import new
+from jingchu.core.models import AuditEvent
+from jingchu.identity.models import LegalEntity, Person, Staff, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _same(made: models.Model, expected: models.Model) -> None:
+    state, state_expected = made.__dict__.pop("_state"), expected.__dict__.pop("_state")
+    mine, theirs = dict(made.__dict__), dict(expected.__dict__)
+    for key in ("uid",):  # a random default: each has its own, of the same kind
+        if key in theirs:
+            assert type(mine.pop(key)) is type(theirs.pop(key)) is uuid.UUID
+    assert mine == theirs
+    assert (state.db, state.adding) == (state_expected.db, state_expected.adding)
+    assert state.fields_cache == state_expected.fields_cache
+
+
+def _case_values(catalog: dict[str, Any], entity: LegalEntity | None) -> dict[str, Any]:
+    impl = implementation(TAX_RECORD, "hb-sw", catalog)
+    user = User.objects.select_related("person").get(username="zhangsan")
+    return {"item": impl.item, "version": impl.item.current_version, "implementation": impl,
+            "handling_org": impl.organization, "applicant": user.person, "on_behalf_of": entity,
+            "created_by": user, "channel": "api", "form_data": {"a": 1}, "status": "submitted",
+            "submitted_at": timezone.now(), "deadline": dt.date(2026, 12, 3)}
+
+
+@pytest.mark.parametrize("with_entity", [False, True])
+def test_a_case_is_the_one_django_makes(catalog, with_entity):
+    entity = LegalEntity.objects.first() if with_entity else None
+    values = _case_values(catalog, entity)
+    made = new(Case, **values)
+    assert made.item is values["item"] and made.on_behalf_of is entity  # no query: cached
+    assert made.item_id == values["item"].pk and made.created_by_id == values["created_by"].pk
+    _same(made, Case(**values))
+
+
+def test_keys_may_be_given_instead_of_objects(catalog):
+    values = _case_values(catalog, None)
+    by_key = {f"{k}_id" if isinstance(v, models.Model) else k: getattr(v, "pk", v)
+              for k, v in values.items() if k != "on_behalf_of"}
+    _same(new(Case, **by_key), Case(**by_key))
+
+
+def test_an_event_and_an_audit_row_are_the_ones_django_makes(catalog):
+    case = new(Case, **_case_values(catalog, None))
+    user = User.objects.get(username="zhangsan")
+    event = {"case": case, "at": timezone.now(), "actor": user, "action": "submit",
+             "from_status": "", "to_status": "submitted", "details": {}, "public": True}
+    _same(new(CaseEvent, **event), CaseEvent(**event))
+    row = {"actor": user, "actor_label": "zhangsan", "action": "x.y", "object_type": "cases.case",
+           "object_id": "u", "object_label": "", "source_ip": None, "user_agent": "",
+           "details": {}}
+    _same(new(AuditEvent, **row), AuditEvent(**row))
+    _same(new(AuditEvent, **(row | {"actor": None})), AuditEvent(**(row | {"actor": None})))
+
+
+def test_what_django_refuses_is_refused(catalog):
+    values = _case_values(catalog, None)
+    with pytest.raises(TypeError, match="colour"):
+        new(Case, **values, colour="red")
+    with pytest.raises(ValueError, match="must be a"):
+        new(Case, **(values | {"applicant": values["created_by"]}))  # a user is not a person
+
+
+def test_a_model_with_a_one_to_one_takes_djangos_own_path():
+    user = User(username="x")
+    made = new(Staff, user=user, name="某人")
+    assert made.user is user and user.staff is made  # the reverse cache the keyword path sets
+    assert isinstance(new(Person, name="张三"), Person)

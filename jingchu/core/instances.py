@@ -1,0 +1,97 @@
+"""New, unsaved model instances made with less work than `Model(**values)`.
+
+Why: Django's keyword path looks up every field among the keywords and assigns each related
+object through its descriptor (type check, two router calls, the key copied, the object cached).
+A case submitted through the API builds three such instances, a case with seven relations among
+them, and that took ~8% of the web process's time per submission (bench/HISTORY.md, "Ninth
+session"). `new` gives Django's positional path, the one it uses itself for rows read from the
+database, every value in field order, then caches the related objects as the descriptor would.
+tests/test_instances.py holds its instances equal to the keyword path's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple, TypeVar
+
+from django.db import models, router
+
+M = TypeVar("M", bound=models.Model)
+
+
+class _Slot(NamedTuple):
+    name: str
+    attname: str
+    field: models.Field[Any, Any]
+    # For a many-to-one relation: the related model and the attribute its key is read from.
+    related: type[models.Model] | None
+    target: str
+
+
+_PLANS: dict[type[models.Model], tuple[_Slot, ...] | None] = {}
+
+
+def _plan(model: type[models.Model]) -> tuple[_Slot, ...] | None:
+    """The model's concrete fields in order; None when one is a relation `new` does not copy
+    (a one-to-one sets a cache on the other side too, a multi-column key has several values):
+    such a model takes Django's keyword path."""
+    if model in _PLANS:
+        return _PLANS[model]
+    slots: list[_Slot] = []
+    for field in model._meta.concrete_fields:
+        if not field.is_relation:
+            slots.append(_Slot(field.name, field.attname, field, None, ""))
+        elif type(field) is models.ForeignKey and len(field.related_fields) == 1:
+            target = field.related_fields[0][1].attname
+            related = field.remote_field.model._meta.concrete_model
+            slots.append(_Slot(field.name, field.attname, field, related, target))
+        else:
+            _PLANS[model] = None
+            return None
+    plan = _PLANS[model] = tuple(slots)
+    return plan
+
+
+def new(model: type[M], **values: Any) -> M:
+    """`model(**values)`, the same instance: fields by name (a related object) or by attname
+    (its key), every other field its default. An unknown name, or a related object of the wrong
+    model, is refused as Django refuses it."""
+    plan = _plan(model)
+    if plan is None:
+        return model(**values)
+    args: list[Any] = []
+    cached: list[tuple[str, models.Model | None]] = []
+    for name, attname, field, related, target in plan:
+        if name in values:
+            value = values.pop(name)
+            if related is not None:
+                if value is not None and not isinstance(value, related):
+                    raise ValueError(f'Cannot assign "{value!r}": "{model.__name__}.{name}" '
+                                     f'must be a "{related.__name__}" instance.')
+                cached.append((name, value))
+                value = None if value is None else getattr(value, target)
+        elif attname in values:
+            value = values.pop(attname)
+        else:
+            value = field.get_default()
+        args.append(value)
+    if values:
+        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: "
+                        f"{', '.join(sorted(values))}")
+    instance = model(*args)
+    _cache_related(instance, cached)
+    return instance
+
+
+def _cache_related(instance: models.Model, cached: list[tuple[str, models.Model | None]]) -> None:
+    # What ForwardManyToOneDescriptor.__set__ does beyond copying the key, in the same order.
+    state = instance._state
+    for name, value in cached:
+        if value is not None:
+            if state.db is None:
+                state.db = router.db_for_write(type(instance), instance=value)
+            if value._state.db is None:
+                value._state.db = router.db_for_write(type(value), instance=instance)
+            if not router.allow_relation(value, instance):
+                raise ValueError(f'Cannot assign "{value!r}": the current database router '
+                                 "prevents this relation.")
+        state.fields_cache[name] = value
