@@ -4,16 +4,25 @@ and each request gets its own copy of the user."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import RequestFactory
 from django.utils import timezone
+from ninja.security import HttpBearer
 
 from jingchu.cases import bearer
 from jingchu.cases.tests.test_api import _token
 from jingchu.identity.models import User
 
 pytestmark = pytest.mark.django_db
+
+
+class HttpBearerOfNinja(HttpBearer):
+    """ninja's own reading of the header, with our check of the token."""
+
+    def authenticate(self, request: Any, token: str) -> Any:
+        return bearer.bearer.authenticate(request, token)
 
 
 def _auth(raw: str) -> object:
@@ -36,6 +45,23 @@ def test_unknown_tokens_are_not_kept_and_users_are_copied(catalog):
     assert isinstance(one, User) and isinstance(two, User)
     assert one == two and one is not two  # same user, not the same object
     assert one.person.name == "张三"
+    assert one._state is not two._state  # what one request caches stays with its copy
+    assert one._state.fields_cache is not two._state.fields_cache
+    one.jingchu_cached = True  # type: ignore[attr-defined]
+    assert not hasattr(two, "jingchu_cached") and one.__dict__.keys() - {"jingchu_cached"} == (
+        two.__dict__.keys())
+
+
+@pytest.mark.parametrize(("header", "found"), [
+    ("Bearer {raw}", True), ("bearer {raw}", True), ("BEARER {raw}", True),
+    ("Basic {raw}", False), ("Bearer", False), ("", False), ("Bearer  {raw}", False),
+    ("{raw}", False),
+])
+def test_the_header_is_read_as_ninja_reads_it(catalog, header, found):
+    raw = _token(User.objects.get(username="zhangsan"))
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=header.format(raw=raw))
+    assert (bearer.bearer(request) is not None) is found
+    assert (HttpBearerOfNinja()(request) is not None) is found
 
 
 def test_forgetting_makes_a_deactivation_bite_at_once(catalog):
