@@ -93,3 +93,16 @@ def test_integer_coercion_round_trips(n):
                                            "pledge": "on", "persons": str(n)})
     assert data["persons"] == n
     assert ("persons" in errors) == (not 0 <= n <= 20)
+
+
+def test_a_schema_with_an_integer_beyond_64_bits_still_validates():
+    schema = {"type": "object", "title": "大数", "properties": {
+        "n": {"type": "integer", "title": "数量", "maximum": 2**70}}}
+    assert eforms.clean(schema, {"n": 5}) == ({"n": 5}, {})
+    assert "n" in eforms.clean(schema, {"n": 2**71})[1]
+
+
+def test_equal_schemas_share_their_compiled_validator():
+    # Kept by canonical text: the order of the keys makes no difference.
+    reordered = dict(reversed(list(copy.deepcopy(FORM).items())))
+    assert eforms.validator_for(reordered) is eforms.validator_for(FORM)
