@@ -67,6 +67,12 @@ bench: $(STAMP)
 bench-instructions: $(STAMP)
 	$(BIN)/python bench/instructions.py
 
+# What the case-number counter row costs PostgreSQL: the submission's statement under pgbench with
+# 8, 2 and 1 clients, with and without the counter; prints a table (bench/HISTORY.md).
+.PHONY: bench-counter
+bench-counter: $(STAMP)
+	$(BIN)/python bench/counter_contention.py
+
 # SM2 sign/verify through the seal service next to `openssl speed sm2`; writes bench/RESULTS-seals.md.
 .PHONY: bench-seals
 bench-seals: $(STAMP)

@@ -3,9 +3,10 @@
 `setup OUT_DIR`: a pool of citizens with bearer tokens from the platform's OIDC provider, the
 request body, and the bare anchor's table. `profile OUT_DIR N`: N submissions in-process under
 cProfile, with the SQL statements per submission, written as JSON for the results page.
+`statement OUT_DIR`: one submission's statement with its values, for pgbench.
 `loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, straight to the API process's WSGI
-application, nothing else (bench/instructions.py counts the instructions of this under
-callgrind).
+application, nothing else, the per-process caches kept throughout (bench/instructions.py counts
+the instructions of this under callgrind).
 """
 
 from __future__ import annotations
@@ -149,11 +150,25 @@ def profile(out: Path, n: int) -> None:
     }, ensure_ascii=False, indent=1))
 
 
+def _steady_caches() -> None:
+    """The per-process caches (bearer token, implementation: 2 s; calendar: 5 min) kept for
+    the whole loop. Why: under callgrind a request takes ~0.3 s of wall time, so a 2 s cache ran
+    out every few requests and the count carried a token and an implementation lookup per ~6
+    submissions, which varied with the machine's speed; at the rates measured by `make bench`
+    they hit on nearly every request."""
+    from jingchu.cases import bearer, services
+    from jingchu.core import calendar
+
+    bearer.TOKEN_CACHE_SECONDS = services.IMPLEMENTATION_CACHE_SECONDS = 1e9
+    calendar.CACHE_SECONDS = 1e9
+
+
 def loop(out: Path, n: int, path: str, status: int) -> None:
     """Posts straight to the API process's WSGI application (jingchu.wsgi_api), as granian
     calls it: its handler, hot operations included, not Django's test client."""
     from jingchu.wsgi_api import application
 
+    _steady_caches()
     body = (out / "body.json").read_bytes()
     token = (out / "tokens.txt").read_text().split()[0]
     base = {"REQUEST_METHOD": "POST", "PATH_INFO": path, "SCRIPT_NAME": "", "QUERY_STRING": "",
@@ -175,6 +190,29 @@ def loop(out: Path, n: int, path: str, status: int) -> None:
         assert started.pop().startswith(str(status)), content[:300]
 
 
+def statement(out: Path) -> None:
+    """The statement of one real submission (cases.writes), its values inlined, as
+    OUT/statement.sql for pgbench (bench/counter_contention.py)."""
+    import psycopg
+    from django.db import connection
+
+    from jingchu.cases import writes
+
+    seen: list[tuple[str, list[Any]]] = []
+    real = writes._statement
+
+    def spy(*args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
+
+    writes._statement = spy  # type: ignore[assignment]
+    loop(out, 0, "/api/v1/cases/", 201)
+    sql, params = seen[-1]
+    connection.ensure_connection()  # the request's end may have closed it
+    text = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
+    (out / "statement.sql").write_text(text)
+
+
 def main() -> None:
     django.setup()
     command, out = sys.argv[1], Path(sys.argv[2])
@@ -182,6 +220,8 @@ def main() -> None:
         setup(out)
     elif command == "profile":
         profile(out, int(sys.argv[3]))
+    elif command == "statement":
+        statement(out)
     elif command == "loop":
         path, status = (sys.argv[4], int(sys.argv[5])) if len(sys.argv) > 5 else (
             "/api/v1/cases/", 201)

@@ -1,0 +1,89 @@
+"""What the case-number counter row costs PostgreSQL (issue 3): the submission's one statement
+run by pgbench with 8, 2 and 1 clients, next to the same statement without the counter, the
+counter's upsert alone and the bare anchor's insert, each with the machine's CPU per
+transaction. No web server: this isolates the database's share of a submission.
+
+`make bench-counter` runs it (about 2 minutes plus the database's set-up); it prints a table and
+writes nothing else. The statement is the one a real submission sends (`cases.writes`), taken
+from a submission in the benchmark's own database with its values inlined; each run gets fresh
+uids so that every insert is new.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from cases_submit import BIN, PG, bench_env, machine_busy, run
+
+DB = "jingchu_counter"
+SECONDS = 8
+_UUID = re.compile(r"'[0-9a-f]{32}'::uuid")
+_COUNTER = re.compile(r'WITH n AS \(INSERT INTO "cases_casenumbercounter".*?RETURNING last\), ',
+                      re.DOTALL)
+_NUMBER = re.compile(r"\(SELECT '[^']*'::text \|\| '-' \|\| lpad\(last::text, 6, '0'\) FROM n\)")
+
+
+def _scripts(statement: str) -> dict[str, str]:
+    full = _UUID.sub("gen_random_uuid()", statement)
+    counter = re.search(r"INSERT INTO \"cases_casenumbercounter\".*?RETURNING last", full,
+                        re.DOTALL)
+    assert counter is not None, "the statement no longer starts with the counter"
+    without = _NUMBER.sub("left(gen_random_uuid()::text, 30)", _COUNTER.sub("WITH ", full))
+    return {
+        "bare insert (the anchor's row)":
+            "INSERT INTO bench_bare_insert (body) VALUES ('{\"a\": 1}') RETURNING id;\n",
+        "the submission's statement": full + ";\n",
+        "the statement without the counter (number from a random uuid)": without + ";\n",
+        "the counter's upsert alone": counter.group(0) + ";\n",
+    }
+
+
+def _pgbench(script: Path, clients: int) -> tuple[float, float]:
+    """(transactions per second, machine CPU ms per transaction)."""
+    busy = machine_busy()
+    out = subprocess.run(
+        ["pgbench", *PG, "-n", "-M", "prepared", "-c", str(clients), "-j", "2",
+         "-T", str(SECONDS), "-f", str(script), DB],
+        text=True, capture_output=True, check=True).stdout
+    ticks = machine_busy() - busy
+    done = int(re.search(r"actually processed: (\d+)", out).group(1))  # type: ignore[union-attr]
+    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    return tps, ticks * 10 / done  # 100 ticks per second
+
+
+def main() -> None:
+    if not shutil.which("pgbench"):
+        raise SystemExit("pgbench is not installed")
+    tmp = Path(tempfile.mkdtemp(prefix="jingchu-counter-"))
+    env = bench_env(tmp / "var") | {
+        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}"}
+    try:
+        run(["dropdb", *PG, "--if-exists", DB])
+        run(["createdb", *PG, DB])
+        run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
+        run([str(BIN / "jingchu"), "demo"], env)
+        run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(tmp)], env)
+        run([str(BIN / "python"), "bench/setup_pool.py", "statement", str(tmp)],
+            env | {"DJANGO_SETTINGS_MODULE": "jingchu.settings_api"})  # the API process's
+        scripts = _scripts((tmp / "statement.sql").read_text())
+        print("| script | clients | per second | machine CPU ms per transaction |")
+        print("|---|---|---|---|")
+        for i, (name, text) in enumerate(scripts.items()):
+            path = tmp / f"script{i}.sql"
+            path.write_text(text)
+            for clients in ((8, 2, 1) if name == "the submission's statement" else (8,)):
+                tps, cpu = _pgbench(path, clients)
+                print(f"| {name} | {clients} | {tps:,.0f} | {cpu:.3f} |", flush=True)
+    finally:
+        run(["dropdb", *PG, "--if-exists", DB])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    main()
