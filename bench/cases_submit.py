@@ -62,6 +62,16 @@ def bench_env(var_dir: Path) -> dict[str, str]:
     }
 
 
+def demo_database(name: str, env: dict[str, str], out: Path) -> str:
+    """A new database `name` (`env` points at it): migrated, the demo data loaded, the
+    benchmark's pool of citizens and tokens set up in `out`; answers setup_pool's summary."""
+    run(["dropdb", *PG, "--if-exists", name])
+    run(["createdb", *PG, name])
+    run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
+    run([str(BIN / "jingchu"), "demo"], env)
+    return run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(out)], env)
+
+
 def cpu_ticks(pids: list[int]) -> int:
     total = 0
     for pid in pids:
@@ -186,14 +196,10 @@ def main() -> None:
     load_start = Path("/proc/loadavg").read_text().split()[0]
     tmp = Path(tempfile.mkdtemp(prefix="jingchu-bench-"))
     env = bench_env(tmp / "var")
-    run(["dropdb", *PG, "--if-exists", DB])
-    run(["createdb", *PG, DB])
     server = None
     try:
         started = time.time()
-        run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
-        run([str(BIN / "jingchu"), "demo"], env)
-        print(run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(tmp)], env).strip())
+        print(demo_database(DB, env, tmp).strip())
         server = start_server(env)
         bare = measure("bare", BARE_PATH, 200, "SELECT count(*) FROM bench_bare_insert", tmp,
                        server)

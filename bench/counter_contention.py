@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from cases_submit import BIN, PG, bench_env, machine_busy, run
+from cases_submit import BIN, PG, bench_env, demo_database, machine_busy, run
 
 DB = "jingchu_counter"
 SECONDS = 8
@@ -63,11 +63,7 @@ def main() -> None:
     env = bench_env(tmp / "var") | {
         "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}"}
     try:
-        run(["dropdb", *PG, "--if-exists", DB])
-        run(["createdb", *PG, DB])
-        run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
-        run([str(BIN / "jingchu"), "demo"], env)
-        run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(tmp)], env)
+        demo_database(DB, env, tmp)
         run([str(BIN / "python"), "bench/setup_pool.py", "statement", str(tmp)],
             env | {"DJANGO_SETTINGS_MODULE": "jingchu.settings_api"})  # the API process's
         scripts = _scripts((tmp / "statement.sql").read_text())

@@ -21,7 +21,7 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from cases_submit import BIN, PG, ROOT, bench_env, run
+from cases_submit import BIN, PG, ROOT, bench_env, demo_database, run
 
 N = int(os.environ.get("BENCH_N", "600"))
 TEMPLATE = "jingchu_instr"
@@ -62,11 +62,7 @@ def main() -> None:
         "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{TEMPLATE}"}
     base_tree = None
     try:
-        run(["dropdb", *PG, "--if-exists", TEMPLATE])
-        run(["createdb", *PG, TEMPLATE])
-        run([str(BIN / "jingchu"), "migrate", "--noinput"], env)
-        run([str(BIN / "jingchu"), "demo"], env)
-        run([str(BIN / "python"), "bench/setup_pool.py", "setup", str(tmp)], env)
+        demo_database(TEMPLATE, env, tmp)
         trees = {"this tree": ROOT}
         if os.environ.get("BASE"):
             base_tree = tmp / "base"
