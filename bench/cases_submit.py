@@ -49,9 +49,9 @@ def sql(query: str) -> str:
     return run(["psql", *PG, "-d", DB, "-tAc", query]).strip()
 
 
-def bench_env(var_dir: Path) -> dict[str, str]:
+def bench_env(var_dir: Path, database: str = DB) -> dict[str, str]:
     return os.environ | {
-        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
+        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "JINGCHU_SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdef",
         "JINGCHU_SM4_KEY": "00112233445566778899aabbccddeeff",
         "JINGCHU_BLIND_INDEX_KEY": "bench-blind-index-key",

@@ -60,8 +60,7 @@ def main() -> None:
     if not shutil.which("pgbench"):
         raise SystemExit("pgbench is not installed")
     tmp = Path(tempfile.mkdtemp(prefix="jingchu-counter-"))
-    env = bench_env(tmp / "var") | {
-        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}"}
+    env = bench_env(tmp / "var", DB)
     try:
         demo_database(DB, env, tmp)
         run([str(BIN / "python"), "bench/setup_pool.py", "statement", str(tmp)],

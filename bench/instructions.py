@@ -37,8 +37,7 @@ def _database(name: str) -> str:
 def count(tree: Path, db: str, n: int, tmp: Path, target: tuple[str, str] | None = None) -> int:
     """Instructions callgrind counts for the `loop` of `n` posts with `tree`'s code (the loop
     itself is this tree's, so that an older revision without it can be counted)."""
-    env = bench_env(tmp / "var") | {
-        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{_database(db)}",
+    env = bench_env(tmp / "var", _database(db)) | {
         "DJANGO_SETTINGS_MODULE": "jingchu.settings_api",
         "PYTHONPATH": str(tree),  # ahead of the editable install: this tree's code
     }
@@ -58,8 +57,7 @@ def main() -> None:
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed (apt-get install -y valgrind)")
     tmp = Path(tempfile.mkdtemp(prefix="jingchu-instr-"))
-    env = bench_env(tmp / "var") | {
-        "JINGCHU_DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{TEMPLATE}"}
+    env = bench_env(tmp / "var", TEMPLATE)
     base_tree = None
     try:
         demo_database(TEMPLATE, env, tmp)

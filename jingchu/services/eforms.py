@@ -26,10 +26,11 @@ from functools import lru_cache
 from typing import Any
 
 import jsonschema_rs
-import orjson
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError, ValidationError
+
+from jingchu.core import renderers
 
 SUPPORTED_TYPES = ("string", "integer", "number", "boolean")
 # Compiled validators kept per process, keyed by the schema's text: building one (and its format
@@ -229,13 +230,10 @@ def validator_for(schema: dict[str, Any]) -> Draft202012Validator:
 
 
 def _text(schema: dict[str, Any]) -> bytes:
-    """The schema as canonical JSON: the key its compiled validators are kept by. orjson: the
-    standard library took ~2% of an API submission's time writing it (bench/HISTORY.md, "Ninth
-    session"); a value orjson cannot write (an integer beyond 64 bits) takes the slow way."""
-    try:
-        return orjson.dumps(schema, option=orjson.OPT_SORT_KEYS)
-    except TypeError:
-        return json.dumps(schema, sort_keys=True, ensure_ascii=False).encode()
+    """The schema as canonical JSON: the key its compiled validators are kept by. Written by
+    the API's orjson writer: the standard library took ~2% of an API submission's time writing
+    it (bench/HISTORY.md, "Ninth session")."""
+    return renderers.dumps(schema, sort_keys=True)
 
 
 @lru_cache(maxsize=VALIDATOR_CACHE_SIZE)
