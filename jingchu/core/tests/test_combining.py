@@ -1,0 +1,124 @@
+"""Group commit in one process (core.combining): who writes, in which batches, whose outcome."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+
+from jingchu.core.combining import Combiner
+
+WAIT = 10  # seconds: a bound for a broken test, never reached by a passing one
+
+
+class _Gated:
+    """A batch runner recording its batches; the first batch waits for `release` so that
+    other callers queue up meanwhile."""
+
+    def __init__(self) -> None:
+        self.batches: list[list[int]] = []
+        self.entered = threading.Event()
+        self.release = threading.Event()
+        self.fail: set[int] = set()  # items answered with their own error
+        self.raise_for: set[int] = set()  # a batch with one of these raises as a whole
+
+    def __call__(self, items: Sequence[int]) -> list[int | BaseException]:
+        self.batches.append(list(items))
+        if len(self.batches) == 1:
+            self.entered.set()
+            assert self.release.wait(WAIT)
+        if self.raise_for & set(items):
+            raise RuntimeError("the whole batch failed")
+        return [ValueError(i) if i in self.fail else i * 10 for i in items]
+
+
+def _start(combiner: Combiner[int, int], items: Sequence[int],
+           outcomes: dict[int, object]) -> list[threading.Thread]:
+    def call(item: int) -> None:
+        try:
+            outcomes[item] = combiner.run(item)
+        except Exception as exc:  # the outcome under test
+            outcomes[item] = exc
+
+    threads = [threading.Thread(target=call, args=(i,)) for i in items]
+    for t in threads:
+        t.start()
+    return threads
+
+
+def _queued(combiner: Combiner[int, int], count: int) -> None:
+    deadline = time.monotonic() + WAIT
+    while len(combiner._waiting) < count:
+        assert time.monotonic() < deadline, "the callers never queued"
+        time.sleep(0.001)
+
+
+def _run_with_queue(runner: _Gated, limit: int, waiting: Sequence[int],
+                    ) -> dict[int, object]:
+    """Item 0 leads a first batch that holds until `waiting` have all queued."""
+    combiner = Combiner(runner, limit)
+    outcomes: dict[int, object] = {}
+    threads = _start(combiner, [0], outcomes)
+    assert runner.entered.wait(WAIT)
+    threads += _start(combiner, waiting, outcomes)
+    _queued(combiner, len(waiting))
+    runner.release.set()
+    for t in threads:
+        t.join(WAIT)
+    assert not any(t.is_alive() for t in threads)
+    assert not combiner._leading and not combiner._waiting  # nobody left behind
+    return outcomes
+
+
+def test_a_caller_alone_is_written_at_once():
+    runner = _Gated()
+    runner.release.set()
+    combiner = Combiner(runner, 8)
+    assert combiner.run(3) == 30 and combiner.run(4) == 40
+    assert runner.batches == [[3], [4]]
+
+
+def test_callers_arriving_while_one_writes_go_in_one_batch():
+    runner = _Gated()
+    outcomes = _run_with_queue(runner, 8, [1, 2, 3])
+    assert runner.batches[0] == [0] and sorted(runner.batches[1]) == [1, 2, 3]
+    assert len(runner.batches) == 2
+    assert outcomes == {0: 0, 1: 10, 2: 20, 3: 30}  # each its own result
+
+
+def test_a_batch_holds_at_most_the_limit():
+    runner = _Gated()
+    outcomes = _run_with_queue(runner, 2, [1, 2, 3, 4, 5])
+    assert [len(b) for b in runner.batches] == [1, 2, 2, 1]
+    assert sorted(i for b in runner.batches for i in b) == [0, 1, 2, 3, 4, 5]
+    assert outcomes == {i: i * 10 for i in range(6)}
+
+
+def test_an_items_error_is_its_own():
+    runner = _Gated()
+    runner.fail = {2}
+    outcomes = _run_with_queue(runner, 8, [1, 2, 3])
+    assert isinstance(outcomes[2], ValueError)
+    assert (outcomes[1], outcomes[3]) == (10, 30)
+
+
+def test_a_failed_batch_fails_its_callers_and_the_next_batch_still_runs():
+    runner = _Gated()
+    runner.raise_for = {0}
+    outcomes = _run_with_queue(runner, 8, [1, 2])
+    assert isinstance(outcomes[0], RuntimeError)
+    assert (outcomes[1], outcomes[2]) == (10, 20)
+
+
+def test_a_runner_answering_too_few_outcomes_fails_the_batch():
+    combiner: Combiner[int, int] = Combiner(lambda items: [], 4)
+    with pytest.raises(RuntimeError, match="different number"):
+        combiner.run(1)
+    assert not combiner._leading
+
+
+def test_a_batch_holds_at_least_one_item():
+    with pytest.raises(ValueError, match="at least one"):
+        Combiner(lambda items: list(items), 0)
