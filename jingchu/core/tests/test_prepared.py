@@ -40,7 +40,29 @@ def test_a_new_connection_gets_a_new_cursor():
     old = getattr(conn.connection, prepared._KEPT)
     fresh = conn.get_new_connection(conn.get_connection_params())
     try:
-        cursor = prepared._kept_cursor(fresh)
+        cursor = prepared._kept_cursor(fresh, numbered=False)
         assert cursor is not old and cursor.connection is fresh
     finally:
         fresh.close()
+
+
+def test_numbered_statements_go_as_written_and_are_prepared():
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql = "SELECT %s::text || %s::text || 'c'"
+    assert prepared.numbered(sql) == "SELECT $1::text || $2::text || 'c'"
+    assert prepared.numbered(sql) is prepared.numbered(sql)  # kept
+    with prepared.prepared_cursor(conn, numbered=True) as cursor:
+        cursor.execute(prepared.numbered(sql), ["a", "b"])
+        assert cursor.fetchone()[0] == "abc"
+        kept = cursor.cursor
+    assert kept is getattr(conn.connection, f"{prepared._KEPT}_numbered")
+    assert kept is not getattr(conn.connection, prepared._KEPT, None)  # each kind its own
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+                       [prepared.numbered(sql)])
+        assert cursor.fetchone()[0] == 1
+
+
+def test_only_plain_placeholders_are_numbered():
+    with pytest.raises(ValueError, match="only %s"):
+        prepared.numbered("SELECT %s, %(name)s")
