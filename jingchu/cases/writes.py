@@ -16,6 +16,12 @@ The statement is bound on the server and prepared once per connection (core.prep
 text is the same for every submission (every value is a parameter), so PostgreSQL parses and
 plans it once per connection instead of once per submission, and psycopg sends the values in
 binary instead of quoting each into the text.
+
+Submissions arriving together in one process are written together (core.combining): one
+statement for the batch, its serials taken at once (`+ k` on each prefix's counter row), so the
+batch holds each counter row and waits for the WAL flush once instead of once per submission. A
+batch is one transaction, so a batch refused as a whole (the last serial of a day) is retried
+one submission at a time and each gets its own outcome.
 """
 
 from __future__ import annotations
@@ -25,15 +31,34 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    models,
+    transaction,
+)
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jingchu.cases import numbering
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
-from jingchu.core import audit, counters, prepared
+from jingchu.core import audit, combining, counters, prepared
 from jingchu.core.models import AuditEvent
 
 SUBMIT_AUDIT = "cases.case.submit"
+# At most this many submissions in one statement: a process serves a few threads at once, and
+# the bound keeps the statement's size and its number of shapes (texts kept) small.
+BATCH_LIMIT = 8
+
+
+class _Pending(NamedTuple):
+    """One submission to store: what `store_submitted` is given."""
+    case: Case
+    prefix: str
+    events: Sequence[CaseEvent]
+    audits: Sequence[AuditEvent]
 
 
 def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
@@ -43,7 +68,8 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
     Sets `case.pk` and `case.number`; refuses with `numbers_exhausted` past the last serial.
 
     On PostgreSQL outside a transaction the one statement is its own transaction, committed by
-    the server as it ends: no round trip to the client while the counter row is locked.
+    the server as it ends: no round trip to the client while the counter row is locked; other
+    threads' submissions waiting meanwhile go in the same statement (`_store_batch`).
     Inside a caller's transaction (tests, other actions) it simply joins it."""
     try:
         if connection.vendor != "postgresql":
@@ -53,7 +79,7 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
                 _store_in_one_statement(case, prefix, events, audits)
         else:
-            _store_in_one_statement(case, prefix, events, audits)
+            _COMBINER.run(_Pending(case, prefix, events, audits))
     except IntegrityError as error:
         if numbering.is_exhaustion(error):
             raise numbering.exhausted(prefix) from None
@@ -71,6 +97,40 @@ def _store_in_one_statement(case: Case, prefix: str, events: Sequence[CaseEvent]
         row = cursor.fetchone()
     case.pk, case.number = int(row[0]), str(row[1])
     case._state.adding = False
+
+
+def _store_batch(items: Sequence[_Pending]) -> list[BaseException | None]:
+    """The combiner's batch: one statement for all, or, refused as a whole, one each."""
+    if len(items) == 1:
+        _store_in_one_statement(*items[0])
+        return [None]
+    try:
+        _store_in_one_batch(items)
+        return [None] * len(items)
+    except DatabaseError:
+        pass  # the batch's one transaction wrote nothing: each on its own, with its own outcome
+    outcomes: list[BaseException | None] = []
+    for item in items:
+        try:
+            _store_in_one_statement(*item)
+            outcomes.append(None)
+        except Exception as exc:  # this submission's refusal, raised in its own thread
+            outcomes.append(exc)
+    return outcomes
+
+
+_COMBINER: combining.Combiner[_Pending, None] = combining.Combiner(_store_batch, BATCH_LIMIT)
+
+
+def _store_in_one_batch(items: Sequence[_Pending]) -> None:
+    conn = connections[DEFAULT_DB_ALIAS]
+    sql, params = _batch_statement(items, conn)
+    with prepared.prepared_cursor(conn, numbered=True) as cursor:
+        cursor.execute(prepared.numbered(sql), params)
+        rows = {int(i): (int(pk), str(number)) for i, pk, number in cursor.fetchall()}
+    for i, item in enumerate(items):
+        item.case.pk, item.case.number = rows[i]
+        item.case._state.adding = False
 
 
 def _store_with_orm(case: Case, prefix: str, events: Sequence[CaseEvent],
@@ -212,8 +272,14 @@ def _all_params(rows: Sequence[models.Model], computed: Sequence[Computed],
             for p in _params(row, row_computed, conn)]
 
 
-def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper) -> Computed:
-    number = "(SELECT number FROM c)"
+def _from(column: str, cte: str) -> str:
+    # `cte` is a name made here (c, c0, c1 ...), never a value: every value is a parameter.
+    return f"(SELECT {column} FROM {cte})"  # noqa: S608
+
+
+def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper, case_cte: str = "c",
+                    ) -> Computed:
+    number = _from("number", case_cte)
     computed: Computed = {"object_label": (number, [])}
     if row.action == SUBMIT_AUDIT:
         details = AuditEvent._meta.get_field("details")
@@ -252,3 +318,57 @@ def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
         if len(_TEXTS) < 64:
             _TEXTS[shape] = sql
     return sql, params
+
+
+# A batch's text by its shape: how many prefixes, and each submission's shape. Its serials: the
+# counter of each prefix goes up by its count, and the submissions of a prefix take the last
+# `count` serials in the batch's order (offset 0 is the last).
+_BATCH_TEXTS: dict[tuple[int, tuple[tuple[int, tuple[bool, ...]], ...]], str] = {}
+_BATCH_NUMBER = ("(SELECT %s::text || '-' || lpad((last - %s)::text, 6, '0') "
+                 "FROM n WHERE prefix = %s::text)")
+
+
+def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
+                     ) -> tuple[str, list[Any]]:
+    # Every process locks a batch's counter rows in the same (sorted) order: two batches
+    # sharing two prefixes cannot deadlock.
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.prefix] = counts.get(item.prefix, 0) + 1
+    prefixes = sorted(counts)
+    params: list[Any] = [p for prefix in prefixes
+                         for p in (prefix, prepared.typed(counts[prefix]))]
+    taken = dict.fromkeys(prefixes, 0)
+    for i, (case, prefix, events, audits) in enumerate(items):
+        taken[prefix] += 1
+        offset = prepared.typed(counts[prefix] - taken[prefix])
+        case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
+        params += [*_params(case, {"number": (_BATCH_NUMBER, [prefix, offset, prefix])}, conn),
+                   *_all_params(events, [case_id] * len(events), conn),
+                   *_all_params(audits, [_audit_computed(r, conn, f"c{i}") for r in audits],
+                                conn)]
+    shape = (len(prefixes), tuple(
+        (len(item.events), tuple(r.action == SUBMIT_AUDIT for r in item.audits))
+        for item in items))
+    sql = _BATCH_TEXTS.get(shape)
+    if sql is None:
+        sql = _batch_text(items, len(prefixes), conn)
+        if len(_BATCH_TEXTS) < 256:
+            _BATCH_TEXTS[shape] = sql
+    return sql, params
+
+
+def _batch_text(items: Sequence[_Pending], prefixes: int, conn: BaseDatabaseWrapper) -> str:
+    counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
+    ctes = [f"n AS ({counters.upsert_many(counter, prefixes)})"]
+    for i, (case, _prefix, events, audits) in enumerate(items):
+        case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
+        ctes += [
+            _insert(f"c{i}", [case], [{"number": (_BATCH_NUMBER, [])}], "id, number", conn),
+            _insert(f"e{i}", events, [case_id] * len(events), "id", conn),
+            _insert(f"a{i}", audits, [_audit_computed(r, conn, f"c{i}") for r in audits],
+                    "id", conn)]
+    # Each case's key and number with its place in the batch (names made here, as above).
+    answer = " UNION ALL ".join(f"SELECT {i}, id, number FROM c{i}"  # noqa: S608
+                                for i in range(len(items)))
+    return f"WITH {', '.join(ctes)} {answer}"

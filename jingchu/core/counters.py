@@ -15,6 +15,19 @@ UPSERT = (
     "INSERT INTO {table} (prefix, last) VALUES (%s, 1) "
     "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + 1 RETURNING last"
 )
+# Several prefixes at once, each up by its own count (`VALUES (prefix, count), ...`), in the
+# order given: the rows are locked in that order.
+UPSERT_MANY = (
+    "INSERT INTO {table} (prefix, last) VALUES {values} "
+    "ON CONFLICT (prefix) DO UPDATE SET last = {table}.last + excluded.last RETURNING prefix, last"
+)
+
+
+def upsert_many(table: str, prefixes: int) -> str:
+    """UPSERT_MANY for `prefixes` rows of (prefix, count) parameters; `table` quoted."""
+    return UPSERT_MANY.format(table=table, values=", ".join(["(%s, %s)"] * prefixes))
+
+
 # Both know INSERT ... ON CONFLICT ... RETURNING (SQLite since 3.35); others take the ORM path.
 UPSERT_VENDORS = frozenset({"postgresql", "sqlite"})
 

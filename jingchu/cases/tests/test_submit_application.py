@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -150,6 +151,26 @@ def test_no_number_left_writes_nothing(catalog):
     assert CaseNumberCounter.objects.get(prefix=prefix).last == 999_999
 
 
+def submitting(impl: Any, numbers: list[str], errors: list[BaseException], *, times: int = 1,
+               before: Callable[[], object] = lambda: None) -> Callable[[User], None]:
+    """A thread's target submitting `times` applications as a user on its own connection (in
+    autocommit, as under a server), noting their numbers and any error for the test's thread."""
+
+    def submit(user: User) -> None:
+        try:
+            before()
+            for _ in range(times):
+                submission = actions.do_submit_application(
+                    user, implementation=impl, applicant=user.person, form=tax_form(user))
+                numbers.append(str(submission.case.number))
+        except BaseException as exc:  # reported by the test, in its own thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    return submit
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql",
                     reason="SQLite serialises writers on one file lock: nothing to race")
 @pytest.mark.django_db(transaction=True)
@@ -157,23 +178,11 @@ def test_concurrent_submissions_get_distinct_numbers(catalog):
     """Each thread has its own connection in autocommit, as under gunicorn: the one statement
     is its own transaction, and the counter row orders them."""
     users = [_user("zhangsan"), _user("lisi")]
-    impl = implementation(TAX_RECORD, "hb-sw", catalog)
     start = threading.Barrier(len(users) * 2)
     numbers: list[str] = []
     errors: list[BaseException] = []
-
-    def submit(user: User) -> None:
-        try:
-            start.wait(timeout=10)
-            for _ in range(3):
-                submission = actions.do_submit_application(
-                    user, implementation=impl, applicant=user.person, form=tax_form(user))
-                numbers.append(str(submission.case.number))
-        except BaseException as exc:  # reported below, in the test's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
+    submit = submitting(implementation(TAX_RECORD, "hb-sw", catalog), numbers, errors,
+                        times=3, before=lambda: start.wait(timeout=10))
     threads = [threading.Thread(target=submit, args=(u,)) for u in users * 2]
     for t in threads:
         t.start()
