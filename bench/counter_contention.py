@@ -1,7 +1,8 @@
 """What the case-number counter row costs PostgreSQL (issue 3): the submission's one statement
 run by pgbench with 8, 2 and 1 clients, next to the same statement without the counter, the
-counter's upsert alone and the bare anchor's insert, each with the machine's CPU per
-transaction. No web server: this isolates the database's share of a submission.
+counter's upsert alone, a batch of four submissions in one statement (as the web process's group
+commit writes them) and the bare anchor's insert, each with the machine's CPU per submission.
+No web server: this isolates the database's share of a submission.
 
 `make bench-counter` runs it (about 2 minutes plus the database's set-up); it prints a table and
 writes nothing else. The statement is the one a real submission sends (`cases.writes`), taken
@@ -22,13 +23,17 @@ from cases_submit import BIN, PG, bench_env, demo_database, machine_busy, run
 
 DB = "jingchu_counter"
 SECONDS = 8
+BATCH_SIZE = 4  # setup_pool.BATCH
+BATCH_NAME = f"{BATCH_SIZE} submissions in one statement (the group commit's batch)"
+# Two clients for the batch: one per web process, as the group commit sends them.
+CLIENTS = {"the submission's statement": (8, 2, 1), BATCH_NAME: (2,)}
 _UUID = re.compile(r"'[0-9a-f]{32}'::uuid")
 _COUNTER = re.compile(r'WITH n AS \(INSERT INTO "cases_casenumbercounter".*?RETURNING last\), ',
                       re.DOTALL)
 _NUMBER = re.compile(r"\(SELECT '[^']*'::text \|\| '-' \|\| lpad\(last::text, 6, '0'\) FROM n\)")
 
 
-def _scripts(statement: str) -> dict[str, str]:
+def _scripts(statement: str, batch: str) -> dict[str, str]:
     full = _UUID.sub("gen_random_uuid()", statement)
     counter = re.search(r"INSERT INTO \"cases_casenumbercounter\".*?RETURNING last", full,
                         re.DOTALL)
@@ -40,6 +45,7 @@ def _scripts(statement: str) -> dict[str, str]:
         "the submission's statement": full + ";\n",
         "the statement without the counter (number from a random uuid)": without + ";\n",
         "the counter's upsert alone": counter.group(0) + ";\n",
+        BATCH_NAME: _UUID.sub("gen_random_uuid()", batch) + ";\n",
     }
 
 
@@ -65,15 +71,17 @@ def main() -> None:
         demo_database(DB, env, tmp)
         run([str(BIN / "python"), "bench/setup_pool.py", "statement", str(tmp)],
             env | {"DJANGO_SETTINGS_MODULE": "jingchu.settings_api"})  # the API process's
-        scripts = _scripts((tmp / "statement.sql").read_text())
-        print("| script | clients | per second | machine CPU ms per transaction |")
+        scripts = _scripts((tmp / "statement.sql").read_text(),
+                           (tmp / "batch.sql").read_text())
+        print("| script | clients | submissions per second | machine CPU ms per submission |")
         print("|---|---|---|---|")
         for i, (name, text) in enumerate(scripts.items()):
             path = tmp / f"script{i}.sql"
             path.write_text(text)
-            for clients in ((8, 2, 1) if name == "the submission's statement" else (8,)):
+            for clients in CLIENTS.get(name, (8,)):
                 tps, cpu = _pgbench(path, clients)
-                print(f"| {name} | {clients} | {tps:,.0f} | {cpu:.3f} |", flush=True)
+                per = BATCH_SIZE if name == BATCH_NAME else 1
+                print(f"| {name} | {clients} | {tps * per:,.0f} | {cpu / per:.3f} |", flush=True)
     finally:
         run(["dropdb", *PG, "--if-exists", DB])
         shutil.rmtree(tmp, ignore_errors=True)

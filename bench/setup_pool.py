@@ -3,7 +3,8 @@
 `setup OUT_DIR`: a pool of citizens with bearer tokens from the platform's OIDC provider, the
 request body, and the bare anchor's table. `profile OUT_DIR N`: N submissions in-process under
 cProfile, with the SQL statements per submission, written as JSON for the results page.
-`statement OUT_DIR`: one submission's statement with its values, for pgbench.
+`statement OUT_DIR`: one submission's statement with its values, and a batch of four as the
+group commit writes them, for pgbench.
 `loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, straight to the API process's WSGI
 application, nothing else, the per-process caches kept throughout (bench/instructions.py counts
 the instructions of this under callgrind).
@@ -24,6 +25,7 @@ from typing import Any
 import django
 
 POOL = 20
+BATCH = 4  # submissions in the batch statement written for bench/counter_contention.py
 SERVICE = "000136002000"  # 开具个人所得税纳税记录: person, 全省通办, no upload needed
 
 
@@ -199,18 +201,23 @@ def statement(out: Path) -> None:
     from jingchu.cases import writes
 
     seen: list[tuple[str, list[Any]]] = []
+    pending: list[Any] = []
     real = writes._statement
 
-    def spy(*args: Any, **kwargs: Any) -> tuple[str, list[Any]]:
-        seen.append(real(*args, **kwargs))
+    def spy(case: Any, prefix: str, events: Any, audits: Any, conn: Any,
+            ) -> tuple[str, list[Any]]:
+        pending.append(writes._Pending(case, prefix, events, audits))
+        seen.append(real(case, prefix, events, audits, conn))
         return seen[-1]
 
-    writes._statement = spy  # type: ignore[assignment]
+    writes._statement = spy
     loop(out, 0, "/api/v1/cases/", 201)
-    sql, params = seen[-1]
     connection.ensure_connection()  # the request's end may have closed it
-    text = psycopg.ClientCursor(connection.connection).mogrify(sql, params)
-    (out / "statement.sql").write_text(text)
+    client = psycopg.ClientCursor(connection.connection)
+    (out / "statement.sql").write_text(client.mogrify(*seen[-1]))
+    # The last four as one batch, as the web process's group commit writes them.
+    sql, params = writes._batch_statement(pending[-BATCH:], connection)
+    (out / "batch.sql").write_text(client.mogrify(sql, params))
 
 
 def main() -> None:
