@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from functools import lru_cache
+from itertools import islice, takewhile
 
 from jingchu.core.choices import DayKind
 from jingchu.core.models import CalendarDay, CalendarYear
@@ -43,11 +45,27 @@ def clear_cache() -> None:
     _cached_year.cache_clear()
 
 
+def _is_working(day: dt.date, holidays: frozenset[dt.date], makeups: frozenset[dt.date]) -> bool:
+    return day in makeups or (day.weekday() < 5 and day not in holidays)
+
+
 def is_working_day(day: dt.date) -> bool:
     holidays, makeups, _provisional = _year(day.year)
-    if day in makeups:
-        return True
-    return day.weekday() < 5 and day not in holidays
+    return _is_working(day, holidays, makeups)
+
+
+def _working_days_after(start: dt.date) -> Iterator[dt.date]:
+    """The working days after `start`, in order, without end. Each year's days are looked up
+    once, not once per day: a new case's deadline and its SLA state each walk about a week."""
+    current, year = start, 0
+    holidays = makeups = frozenset[dt.date]()
+    while True:
+        current += ONE_DAY
+        if current.year != year:
+            year = current.year
+            holidays, makeups, _provisional = _year(year)
+        if _is_working(current, holidays, makeups):
+            yield current
 
 
 def is_provisional(year: int) -> bool:
@@ -59,26 +77,16 @@ def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date `days` working days after `start` (the start day is not counted)."""
     if days < 0:
         raise ValueError("days must not be negative")
-    current = start
-    remaining = days
-    while remaining:
-        current += ONE_DAY
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    if days == 0:
+        return start
+    return next(islice(_working_days_after(start), days - 1, None))
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:
     """Working days in (start, end]; negative when end is before start."""
     if end < start:
         return -working_days_between(end, start)
-    count = 0
-    current = start
-    while current < end:
-        current += ONE_DAY
-        if is_working_day(current):
-            count += 1
-    return count
+    return sum(1 for _day in takewhile(lambda day: day <= end, _working_days_after(start)))
 
 
 def next_working_day(day: dt.date) -> dt.date:

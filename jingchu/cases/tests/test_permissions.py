@@ -19,9 +19,11 @@ from jingchu.cases.tests.workbench_helpers import (
     make_case,
     user,
 )
+from jingchu.cases.workflow import TRANSITIONS
 from jingchu.core.errors import NotPermitted
 from jingchu.core.models import Organization, Region
 from jingchu.identity.choices import StaffRole
+from jingchu.identity.demo import ENTERPRISE
 from jingchu.identity.models import ActingAuthorization, LegalEntity
 from jingchu.services.choices import ServiceArea
 from jingchu.services.models import ItemImplementation
@@ -153,3 +155,34 @@ def test_transitions_for_lists_only_the_users_steps(catalog):
     assert {t.name for t in permissions.transitions_for(user("approver_wh_hrss"), case)} == {
         "approve", "deny"}
     assert permissions.transitions_for(user("zhangsan"), case) == []
+
+
+def _steps_by_rule(who, case):
+    """transitions_for as the permission rules define it: every transition leaving the case's
+    status that `can_transition` grants (what the shortcut for non-staff users must equal)."""
+    accepted = case.accepted_at is not None
+    return [t for t in TRANSITIONS.values()
+            if t.applies(case.status, accepted) and permissions.can_transition(who, case, t)]
+
+
+@pytest.mark.parametrize("channel", ["online", "counter"])
+def test_transitions_for_equals_the_rules_for_every_status_and_user(catalog, channel):
+    from django.contrib.auth.models import AnonymousUser
+
+    entity = LegalEntity.objects.get(uscc=ENTERPRISE["uscc"])
+    people = [user(name) for name in ("zhangsan", "lisi", "wangwu", "clerk_wuhan",
+                                      "clerk_yichang", "reviewer_wh_hrss", "approver_wh_hrss",
+                                      "auditor")] + [AnonymousUser()]
+    seen: set[str] = set()
+    for status in S.values:
+        for accepted in (False, True):
+            for acting_for in (None, entity):
+                case = make_case(catalog, status, accepted=accepted, entity=acting_for)
+                case.channel = channel
+                for who in people:
+                    expected = _steps_by_rule(who, case)
+                    assert permissions.transitions_for(who, case) == expected, (
+                        status, accepted, acting_for, getattr(who, "username", "anonymous"))
+                    seen.update(t.name for t in expected)
+    # The comparison covered applicants' and staff's steps alike.
+    assert {"submit", "withdraw", "accept", "approve", "deliver"} <= seen

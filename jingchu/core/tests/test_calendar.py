@@ -172,6 +172,15 @@ def test_between_inverts_add(start, n):
 
 
 @PROPERTY
+@given(start=dates, span=st.integers(min_value=0, max_value=120))
+def test_between_counts_the_working_days_one_by_one(start, span):
+    # The walk looks each year up once; counted here day by day with is_working_day.
+    end = start + dt.timedelta(days=span)
+    days = (start + dt.timedelta(days=i) for i in range(1, span + 1))
+    assert working_days_between(start, end) == sum(1 for d in days if is_working_day(d))
+
+
+@PROPERTY
 @given(start=dates, n=st.integers(min_value=1, max_value=80))
 def test_add_lands_on_a_working_day_after_the_start(start, n):
     end = add_working_days(start, n)
