@@ -295,7 +295,7 @@ _TEXTS: dict[tuple[int, tuple[bool, ...]], str] = {}
 # The number as numbering.format_number writes it: the prefix, a dash, six digits. Past the last
 # serial the counter's check constraint fails the whole statement.
 _NUMBER = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
-_CASE_ID: tuple[str, list[Any]] = ("(SELECT id FROM c)", [])
+_CASE_ID: tuple[str, list[Any]] = (_from("id", "c"), [])
 
 
 def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
@@ -324,7 +324,7 @@ def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
 # counter of each prefix goes up by its count, and the submissions of a prefix take the last
 # `count` serials in the batch's order (offset 0 is the last).
 _BATCH_TEXTS: dict[tuple[int, tuple[tuple[int, tuple[bool, ...]], ...]], str] = {}
-_BATCH_NUMBER = ("(SELECT %s::text || '-' || lpad((last - %s)::text, 6, '0') "
+_BATCH_NUMBER = ("(SELECT prefix || '-' || lpad((last - %s)::text, 6, '0') "
                  "FROM n WHERE prefix = %s::text)")
 
 
@@ -343,7 +343,7 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
         taken[prefix] += 1
         offset = prepared.typed(counts[prefix] - taken[prefix])
         case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
-        params += [*_params(case, {"number": (_BATCH_NUMBER, [prefix, offset, prefix])}, conn),
+        params += [*_params(case, {"number": (_BATCH_NUMBER, [offset, prefix])}, conn),
                    *_all_params(events, [case_id] * len(events), conn),
                    *_all_params(audits, [_audit_computed(r, conn, f"c{i}") for r in audits],
                                 conn)]
