@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
@@ -109,6 +110,22 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", str(exc) or _("Not found."), {})
+
+
+# SQLSTATEs of a statement PostgreSQL gave up on: cancelled (statement_timeout, settings_api)
+# or a lock not granted in time (lock_timeout). Nothing of it was written; it may succeed later.
+_GAVE_UP = frozenset({"57014", "55P03"})
+
+
+@api.exception_handler(OperationalError)
+def on_database_gave_up(request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    if getattr(exc.__cause__, "sqlstate", None) not in _GAVE_UP:
+        raise exc  # anything else is the server's fault: a 500, logged as such
+    response = _error(request, 503, "busy",
+                      _("The service is busy and nothing was saved; please try again shortly."),
+                      {})
+    response["Retry-After"] = "1"
+    return response
 
 
 _CODE_BY_STATUS = {

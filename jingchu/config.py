@@ -33,6 +33,13 @@ def _public_url(raw: str) -> str:
     return url
 
 
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not value >= 0:  # NaN too
+        raise ValueError(f"expected a number of seconds >= 0, got {raw!r}")
+    return value
+
+
 def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
@@ -47,8 +54,8 @@ class Option:
 
     @property
     def type_name(self) -> str:
-        return {_bool: "bool", _list: "list", int: "int", float: "float", str: "str"}.get(
-            self.parse, "str")
+        names = {_bool: "bool", _list: "list", int: "int", float: "float", _seconds: "float"}
+        return names.get(self.parse, "str")
 
     def raw(self) -> str | None:
         return os.environ.get(self.name, self.default)
@@ -133,6 +140,10 @@ OPTIONS: list[Option] = [
            "`jingchu sharing generate-bases` makes larger ones."),
     Option("JINGCHU_DEMO_ENTITIES", int, "100000",
            "Market entities `jingchu demo` generates into the demo legal-entity base (法人库)."),
+    Option("JINGCHU_API_STATEMENT_TIMEOUT", _seconds, "10",
+           "Seconds one database statement of the API's own process (jingchu.wsgi_api) may run, "
+           "lock waits included, before PostgreSQL cancels it and the call is answered 503; "
+           "0: no limit."),
     Option("JINGCHU_UPLOAD_MAX_MB", int, "10",
            "Largest file (in MB) an applicant may upload as a case material."),
     Option("JINGCHU_PAYMENT_GATEWAY", str, "",

@@ -10,7 +10,29 @@ otherwise, so session-only endpoints answer 401 and the portal keeps serving the
 
 from __future__ import annotations
 
-from jingchu.settings import *  # noqa: F403 - the platform's settings, two of them replaced
+import copy
+from typing import Any
+
+from jingchu.settings import *  # noqa: F403 - the platform's settings, three of them replaced
+from jingchu.settings import API_STATEMENT_TIMEOUT
+from jingchu.settings import DATABASES as _PLATFORM_DATABASES
+
+
+def statement_timeout(databases: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """`databases` with PostgreSQL's statement_timeout set on every new connection (none for 0
+    or another database). Why: a statement waiting on a lock (a counter row held by a long
+    transaction elsewhere) would hold its thread, and the submissions batched behind it, for as
+    long as the lock is held; cancelled, the call is answered 503 and its thread is free."""
+    out = copy.deepcopy(databases)
+    for settings in out.values():
+        if seconds > 0 and settings["ENGINE"].endswith("postgresql"):
+            options = settings.setdefault("OPTIONS", {})
+            options["options"] = (options.get("options", "")
+                                  + f" -c statement_timeout={round(seconds * 1000)}").strip()
+    return out
+
+
+DATABASES = statement_timeout(_PLATFORM_DATABASES, API_STATEMENT_TIMEOUT)
 
 ROOT_URLCONF = "jingchu.urls_api"
 MIDDLEWARE = [

@@ -33,7 +33,7 @@ from typing import Any, NamedTuple
 
 from django.db import (
     DEFAULT_DB_ALIAS,
-    DatabaseError,
+    DataError,
     IntegrityError,
     connection,
     connections,
@@ -107,8 +107,11 @@ def _store_batch(items: Sequence[_Pending]) -> list[BaseException | None]:
     try:
         _store_in_one_batch(items)
         return [None] * len(items)
-    except DatabaseError:
-        pass  # the batch's one transaction wrote nothing: each on its own, with its own outcome
+    except (IntegrityError, DataError):
+        # The batch's one transaction wrote nothing, and what was refused (the last serial of a
+        # day) may be one submission's: each on its own, with its own outcome. Any other error
+        # (a cancelled statement, a lost connection) is every submission's, raised to all.
+        pass
     outcomes: list[BaseException | None] = []
     for item in items:
         try:

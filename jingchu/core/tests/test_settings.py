@@ -91,6 +91,13 @@ def test_malformed_integer_is_refused_naming_the_option(tmp_path):
     assert "JINGCHU_SESSION_AGE" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["-1", "nan", "ten"])
+def test_a_negative_or_malformed_timeout_is_refused_naming_the_option(tmp_path, value):
+    result = jingchu(tmp_path, "check", JINGCHU_API_STATEMENT_TIMEOUT=value, **KEYS)
+    assert result.returncode != 0
+    assert "JINGCHU_API_STATEMENT_TIMEOUT" in result.stderr
+
+
 def test_config_prints_every_option_and_hides_secrets(tmp_path):
     result = jingchu(tmp_path, "config", JINGCHU_LOG_LEVEL="WARNING", **KEYS)
     assert result.returncode == 0, result.stderr
