@@ -17,6 +17,12 @@ def _row(name: str, r: dict[str, Any], anchor: float) -> str:
             f"| {r['app_cpu_ms']:.2f} | {r['all_cpu_ms']:.2f} |")
 
 
+def _group_commit(meta: dict[str, Any]) -> str:
+    if meta.get("group_commit", True):
+        return "on: submissions arriving together in one process share one statement"
+    return "off (`JINGCHU_GROUP_COMMIT=false`): one statement per submission"
+
+
 def write_results(path: Path, machine: dict[str, str], bare: dict[str, Any],
                   api: dict[str, Any], profile: dict[str, Any], meta: dict[str, Any]) -> None:
     ratio = api["rate"] / bare["rate"]
@@ -48,7 +54,7 @@ the platform's OIDC provider for a pool of 23 citizens.
   Schema validation of the form, pre-check (materials, eligibility), then one transaction
   writing the case already submitted with its number, its timeline event and its audit row
   (`do_submit_application`; on PostgreSQL one prepared statement), answered from what was
-  written.
+  written. Group commit {_group_commit(meta)}.
 
 ## Results
 

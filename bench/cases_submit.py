@@ -6,7 +6,8 @@ own process for bearer-token callers (jingchu.wsgi_api, settings_api) under gran
 workers x 4 threads, wrk with bench/submit.lua on the same machine, bearer tokens from the
 platform's OIDC provider for a pool of citizens. Both endpoints are served by that one server.
 BENCH_SERVER=gunicorn serves the portal's jingchu.wsgi under gunicorn as before (bench/HISTORY.md);
-BENCH_APP picks another WSGI application for granian.
+BENCH_APP picks another WSGI application for granian. JINGCHU_GROUP_COMMIT=false measures the
+submissions written one statement each, as before the tenth session's group commit.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from jingchu import config
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -218,6 +221,7 @@ def main() -> None:
                        "connections": CONNECTIONS, "seconds": SECONDS,
                        "server": server_label(),
                        "load_start": load_start,
+                       "group_commit": config.get("JINGCHU_GROUP_COMMIT"),
                        "elapsed": time.time() - started})
         print(f"ratio {api['rate'] / bare['rate']:.2f}; wrote bench/RESULTS.md")
     finally:

@@ -144,6 +144,10 @@ OPTIONS: list[Option] = [
            "Seconds one database statement of the API's own process (jingchu.wsgi_api) may run, "
            "lock waits included, before PostgreSQL cancels it and the call is answered 503; "
            "0: no limit."),
+    Option("JINGCHU_GROUP_COMMIT", _bool, "true",
+           "Case submissions arriving together in one web process are written in one statement "
+           "(group commit: about half the commits and WAL flushes); false writes each in its "
+           "own, as before (bench/HISTORY.md, tenth session)."),
     Option("JINGCHU_UPLOAD_MAX_MB", int, "10",
            "Largest file (in MB) an applicant may upload as a case material."),
     Option("JINGCHU_PAYMENT_GATEWAY", str, "",

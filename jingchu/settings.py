@@ -107,6 +107,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["OPTIONS"] = {"timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Case submissions written together (cases.writes, core.combining), unless switched off.
+GROUP_COMMIT: bool = config.get("JINGCHU_GROUP_COMMIT")
 # Read here so that every process refuses a bad value; applied by settings_api only.
 API_STATEMENT_TIMEOUT: float = config.get("JINGCHU_API_STATEMENT_TIMEOUT")
 

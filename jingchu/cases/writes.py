@@ -21,7 +21,8 @@ Submissions arriving together in one process are written together (core.combinin
 statement for the batch, its serials taken at once (`+ k` on each prefix's counter row), so the
 batch holds each counter row and waits for the WAL flush once instead of once per submission. A
 batch is one transaction, so a batch refused as a whole (the last serial of a day) is retried
-one submission at a time and each gets its own outcome.
+one submission at a time and each gets its own outcome. JINGCHU_GROUP_COMMIT=false writes each
+submission in its own statement instead.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.db import (
     DEFAULT_DB_ALIAS,
     DataError,
@@ -78,8 +80,10 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
         elif connection.in_atomic_block:
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
                 _store_in_one_statement(case, prefix, events, audits)
-        else:
+        elif settings.GROUP_COMMIT:
             _COMBINER.run(_Pending(case, prefix, events, audits))
+        else:  # JINGCHU_GROUP_COMMIT=false: its own statement, its own transaction
+            _store_in_one_statement(case, prefix, events, audits)
     except IntegrityError as error:
         if numbering.is_exhaustion(error):
             raise numbering.exhausted(prefix) from None

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.test import override_settings
 
 from jingchu.cases import writes
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
@@ -139,3 +140,28 @@ def test_threads_submitting_together_are_written_in_one_batch(catalog, monkeypat
     labels = set(AuditEvent.objects.filter(action=writes.SUBMIT_AUDIT)
                  .values_list("object_label", flat=True))
     assert labels == set(numbers)
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)  # outside a transaction, as under a server
+def test_group_commit_can_be_switched_off(catalog, monkeypatch):
+    """JINGCHU_GROUP_COMMIT=false: each submission in its own statement, never through the
+    combiner (as before the tenth session; `make bench` then measures that way)."""
+    through: list[int] = []
+
+    def counted(items: Sequence[writes._Pending]) -> list[BaseException | None]:
+        through.append(len(items))
+        return writes._store_batch(items)
+
+    monkeypatch.setattr(writes, "_COMBINER", combining.Combiner(counted, writes.BATCH_LIMIT))
+    numbers: list[str] = []
+    errors: list[BaseException] = []
+    submit = submitting(implementation(TAX_RECORD, "hb-sw", catalog), numbers, errors)
+    with override_settings(GROUP_COMMIT=False):
+        submit(_user("zhangsan"))
+    assert through == [] and not errors
+    with override_settings(GROUP_COMMIT=True):
+        submit(_user("lisi"))
+    assert through == [1] and not errors, errors
+    assert sorted(int(n.rsplit("-", 1)[1]) for n in numbers) == [1, 2]
+    assert Case.objects.count() == 2
