@@ -3,8 +3,9 @@ server (the limit), in one run. `make bench` runs it and writes bench/RESULTS.md
 
 As deployed: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the end), the API's
 own process for bearer-token callers (jingchu.wsgi_api, settings_api) under granian with 2
-workers x 4 threads, wrk with bench/submit.lua on the same machine, bearer tokens from the
-platform's OIDC provider for a pool of citizens. Both endpoints are served by that one server.
+workers x 8 threads (BENCH_THREADS; 4 until the eleventh session), wrk with bench/submit.lua
+on the same machine, bearer tokens from the platform's OIDC provider for a pool of citizens.
+Both endpoints are served by that one server.
 BENCH_SERVER=gunicorn serves the portal's jingchu.wsgi under gunicorn as before (bench/HISTORY.md);
 BENCH_APP picks another WSGI application for granian. JINGCHU_GROUP_COMMIT=false measures the
 submissions written one statement each, as before the tenth session's group commit.
@@ -96,7 +97,7 @@ def start_granian(env: dict[str, str], app: str) -> subprocess.Popen[bytes]:
     return listening(subprocess.Popen([
         str(BIN / "granian"), "--interface", "wsgi",
         "--workers", os.environ.get("BENCH_WORKERS", "2"),
-        "--blocking-threads", os.environ.get("BENCH_THREADS", "4"), "--no-ws",
+        "--blocking-threads", os.environ.get("BENCH_THREADS", "8"), "--no-ws",
         "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT), app],
         cwd=ROOT, env=env), "granian")
 
@@ -178,7 +179,7 @@ def server_label() -> str:
     if SERVER == "granian":
         return (f"granian ({run([str(BIN / 'granian'), '--version']).strip()}) serving `{APP}`, "
                 f"{os.environ.get('BENCH_WORKERS', '2')} workers x "
-                f"{os.environ.get('BENCH_THREADS', '4')} threads")
+                f"{os.environ.get('BENCH_THREADS', '8')} threads")
     return ("gunicorn `jingchu.wsgi` with bench/gunicorn.conf.py (2 gthread workers x 4 threads, "
             "GIL switch interval 1 ms)")
 
