@@ -31,14 +31,14 @@ CASE_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffRole.APPROVER)
 INTAKE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED)
 
 
-def _staff(user: Any) -> Any:
+def staff_record(user: Any) -> Any:
     """The signed-in user's staff record, or None (citizens, anonymous callers)."""
     return getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
 
 
 def staff_orgs(user: Any, role: str) -> list[Organization]:
     """The organizations where the signed-in user holds `role` (none for citizens)."""
-    staff = _staff(user)
+    staff = staff_record(user)
     if staff is None:
         return []
     return [a.organization for a in staff.assignments.filter(role=role)
@@ -177,7 +177,7 @@ def _leaving(status: str, accepted: bool) -> tuple[Transition, ...]:
 def transitions_for(user: Any, case: Case) -> list[Transition]:
     """The steps this user may take on the case now (the buttons to show)."""
     leaving = _leaving(case.status, case.accepted_at is not None)
-    if _staff(user) is None:
+    if staff_record(user) is None:
         # Every staff step, and a clerk's part in the applicant's steps, goes through
         # `staff_orgs`, which is empty without a staff record: only the applicant's own steps
         # are left. Why: an applicant's answer lists its steps, and asking `can_transition`
@@ -208,9 +208,8 @@ def can_apply(user: Any) -> bool:
 
 
 def can_use_workbench(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or getattr(user, "staff", None) is None:
-        return False
-    return user.staff.assignments.filter(role__in=CASE_ROLES).exists()
+    staff = staff_record(user)
+    return staff is not None and staff.assignments.filter(role__in=CASE_ROLES).exists()
 
 
 def counter_may_edit(user: Any, case: Case) -> bool:

@@ -71,7 +71,7 @@ def steps_for(user: Any, case: Case) -> list[Transition]:
 
 
 def _orgs_by_role(user: Any) -> dict[str, list[Organization]]:
-    staff = getattr(user, "staff", None) if getattr(user, "is_authenticated", False) else None
+    staff = permissions.staff_record(user)
     out: dict[str, list[Organization]] = {role: [] for role in STAFF_ROLES}
     if staff is None:
         return out

@@ -346,35 +346,38 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
     params: list[Any] = [p for prefix in prefixes
                          for p in (prefix, prepared.typed(counts[prefix]))]
     taken = dict.fromkeys(prefixes, 0)
+    computed: list[tuple[Computed, list[Computed], list[Computed]]] = []
     for i, (case, prefix, events, audits) in enumerate(items):
         taken[prefix] += 1
         offset = prepared.typed(counts[prefix] - taken[prefix])
         case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
-        params += [*_params(case, {"number": (_BATCH_NUMBER, [offset, prefix])}, conn),
-                   *_all_params(events, [case_id] * len(events), conn),
-                   *_all_params(audits, [_audit_computed(r, conn, f"c{i}") for r in audits],
-                                conn)]
+        # The case, its events and its audit rows: computed once, for the values and the text.
+        row = ({"number": (_BATCH_NUMBER, [offset, prefix])}, [case_id] * len(events),
+               [_audit_computed(r, conn, f"c{i}") for r in audits])
+        computed.append(row)
+        params += [*_params(case, row[0], conn), *_all_params(events, row[1], conn),
+                   *_all_params(audits, row[2], conn)]
     shape = (len(prefixes), tuple(
         (len(item.events), tuple(r.action == SUBMIT_AUDIT for r in item.audits))
         for item in items))
     sql = _BATCH_TEXTS.get(shape)
     if sql is None:
-        sql = _batch_text(items, len(prefixes), conn)
+        sql = _batch_text(items, computed, len(prefixes), conn)
         if len(_BATCH_TEXTS) < 256:
             _BATCH_TEXTS[shape] = sql
     return sql, params
 
 
-def _batch_text(items: Sequence[_Pending], prefixes: int, conn: BaseDatabaseWrapper) -> str:
+def _batch_text(items: Sequence[_Pending],
+                computed: Sequence[tuple[Computed, list[Computed], list[Computed]]],
+                prefixes: int, conn: BaseDatabaseWrapper) -> str:
     counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
     ctes = [f"n AS ({counters.upsert_many(counter, prefixes)})"]
-    for i, (case, _prefix, events, audits) in enumerate(items):
-        case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
-        ctes += [
-            _insert(f"c{i}", [case], [{"number": (_BATCH_NUMBER, [])}], "id, number", conn),
-            _insert(f"e{i}", events, [case_id] * len(events), "id", conn),
-            _insert(f"a{i}", audits, [_audit_computed(r, conn, f"c{i}") for r in audits],
-                    "id", conn)]
+    for i, ((case, _prefix, events, audits), (for_case, for_events, for_audits)) in enumerate(
+            zip(items, computed, strict=True)):
+        ctes += [_insert(f"c{i}", [case], [for_case], "id, number", conn),
+                 _insert(f"e{i}", events, for_events, "id", conn),
+                 _insert(f"a{i}", audits, for_audits, "id", conn)]
     # Each case's key and number with its place in the batch (names made here, as above).
     answer = " UNION ALL ".join(f"SELECT {i}, id, number FROM c{i}"  # noqa: S608
                                 for i in range(len(items)))
