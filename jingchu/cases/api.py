@@ -66,21 +66,22 @@ STATUS_LABELS: dict[str, Any] = dict(CaseStatus.choices)
 _TRANSLATED: dict[tuple[str | None, str], str] = {}
 
 
-def status_label(status: str) -> str:
-    """The status's label in the active language."""
-    key = (translation.get_language(), status)
+def status_label(status: str, language: str | None = None) -> str:
+    """The status's label in `language`, by default the active one."""
+    key = (language or translation.get_language(), status)
     label = _TRANSLATED.get(key)
     if label is None:
         label = _TRANSLATED[key] = str(STATUS_LABELS.get(status, status))
     return label
 
 
-def _summary(user: Any, case: Case, today: dt.date | None = None) -> dict[str, Any]:
+def _summary(user: Any, case: Case, today: dt.date | None = None,
+             language: str | None = None) -> dict[str, Any]:
     version, entity = case.version, case.on_behalf_of
     return {
         "uid": str(case.uid), "number": case.number, "service_code": case.item.code,
         "service_name": version.name, "version": version.number, "status": case.status,
-        "status_label": status_label(case.status),
+        "status_label": status_label(case.status, language),
         "channel": case.channel,
         "applicant_name": case.applicant.name,
         "on_behalf_of": entity.uscc if entity else None,
@@ -105,11 +106,14 @@ def _detail(user: Any, case: Case) -> dict[str, Any]:
 
 
 def _case_out(user: Any, case: Case, events: list[CaseEvent],
-              materials: list[dict[str, Any]], today: dt.date | None = None) -> dict[str, Any]:
+              materials: list[dict[str, Any]], today: dt.date | None = None,
+              language: str | None = None) -> dict[str, Any]:
     """The case as the API shows it (CaseOut), from objects in hand (events already filtered
     for the viewer), its keys in CaseOut's order. A plain dict: the response schema validates
-    it once, on the way out (except for a new submission's, see `_created`)."""
-    return _summary(user, case, today) | {
+    it once, on the way out (except for a new submission's, see `_created`). `language`: the
+    request's, when the caller has it (asking the translation machinery for the active one
+    costs more than the rest of the label)."""
+    return _summary(user, case, today, language) | {
         "version_uid": str(case.version.uid), "implementation": case.implementation.code,
         "accepting_org": case.accepting_org.name if case.accepting_org else None,
         "form": case.form_data, "materials": materials, "decision": case.decision,
@@ -213,7 +217,8 @@ def _submit_at_once(request: HttpRequest, payload: ApplicationIn) -> HttpRespons
         user, implementation=impl, applicant=user.person, form=payload.form,
         on_behalf_of=entity, channel=_channel(request))
     return _created(request, _case_out(user, submission.case, submission.events, [],
-                                       submission.today))
+                                       submission.today,
+                                       getattr(request, "LANGUAGE_CODE", None)))
 
 
 @router.post("/", response={201: CaseOut}, auth=AUTH)

@@ -113,6 +113,8 @@ def sla_state(case: Case, today: dt.date | None = None) -> str:
         return SlaState.PAUSED
     if today > case.deadline:
         return SlaState.OVERDUE
-    if calendar.working_days_between(today, case.deadline) <= NEAR_DUE_WORKING_DAYS:
+    # At most NEAR_DUE_WORKING_DAYS working days left, as `sla_q` asks it: a comparison with
+    # a cut-off the calendar keeps, where counting the days walked them on every answer.
+    if case.deadline < near_due_until(today):
         return SlaState.NEAR_DUE
     return SlaState.ON_TIME

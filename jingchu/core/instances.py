@@ -11,6 +11,7 @@ tests/test_instances.py holds its instances equal to the keyword path's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import models, router
@@ -25,6 +26,9 @@ class _Slot(NamedTuple):
     # For a many-to-one relation: the related model and the attribute its key is read from.
     related: type[models.Model] | None
     target: str
+    # What `field.get_default()` calls: for a field that keeps Django's `get_default`, the
+    # factory it wraps (one call fewer for each field left to its default).
+    default: Callable[[], Any]
 
 
 _PLANS: dict[type[models.Model], tuple[_Slot, ...] | None] = {}
@@ -39,16 +43,26 @@ def _plan(model: type[models.Model]) -> tuple[_Slot, ...] | None:
     slots: list[_Slot] = []
     for field in model._meta.concrete_fields:
         if not field.is_relation:
-            slots.append(_Slot(field.name, field.attname, field, None, ""))
+            slots.append(_Slot(field.name, field.attname, field, None, "", _default_of(field)))
         elif type(field) is models.ForeignKey and len(field.related_fields) == 1:
             target = field.related_fields[0][1].attname
             related = field.remote_field.model._meta.concrete_model
-            slots.append(_Slot(field.name, field.attname, field, related, target))
+            slots.append(_Slot(field.name, field.attname, field, related, target,
+                               _default_of(field)))
         else:
             _PLANS[model] = None
             return None
     plan = _PLANS[model] = tuple(slots)
     return plan
+
+
+def _default_of(field: models.Field[Any, Any]) -> Callable[[], Any]:
+    if type(field).get_default is models.Field.get_default:
+        # Django's own cached factory: the default itself when callable, else a function
+        # answering it (or None, or '').
+        factory: Callable[[], Any] = field._get_default  # type: ignore[attr-defined]
+        return factory
+    return field.get_default  # a field class with its own rule (a ForeignKey's)
 
 
 def new(model: type[M], **values: Any) -> M:
@@ -60,7 +74,7 @@ def new(model: type[M], **values: Any) -> M:
         return model(**values)
     args: list[Any] = []
     cached: list[tuple[str, models.Model | None]] = []
-    for name, attname, field, related, target in plan:
+    for name, attname, _field, related, target, default in plan:
         if name in values:
             value = values.pop(name)
             if related is not None:
@@ -72,7 +86,7 @@ def new(model: type[M], **values: Any) -> M:
         elif attname in values:
             value = values.pop(attname)
         else:
-            value = field.get_default()
+            value = default()
         args.append(value)
     if values:
         raise TypeError(f"{model.__name__}() got unexpected keyword arguments: "

@@ -106,7 +106,8 @@ def do_submit_application(
     data, errors = eforms.clean(version.form_schema, form)
     if errors:
         raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})
-    today, now = timezone.localdate(), timezone.now()
+    now = timezone.now()
+    today = timezone.localdate(now)
     case = instances.new(
         Case, item=implementation.item, version=version, implementation=implementation,
         handling_org=implementation.organization, applicant=applicant,

@@ -50,8 +50,16 @@ def test_every_value_is_the_one_the_orm_would_send(catalog):
     case, events = _submit(catalog)
     stored = Case.objects.get(pk=case.pk)
     zhangsan = _user("zhangsan")
+    # Source addresses as the ORM sends them (an IPv6 one is normalised first), each asked
+    # twice: the second time from the kept conversions.
+    addressed = []
+    for address in (
+            "10.0.0.1", "::ffff:10.0.0.2", "2001:DB8::1", "10.0.0.3", "10.0.0.1", "2001:DB8::1"):
+        noted = audit.build("cases.case.note", zhangsan, stored, {})
+        noted.source_ip = address
+        addressed.append(noted)
     rows: list[models.Model] = [
-        stored, *events,
+        stored, *events, *addressed,
         audit.build(writes.SUBMIT_AUDIT, zhangsan, stored, {"item": "x", "to": "submitted"}),
         CaseEvent(case=stored, actor=None, action="note", to_status=CaseStatus.SUBMITTED,
                   at=timezone.now(), details={"a": [1, 2]}),
@@ -63,6 +71,19 @@ def test_every_value_is_the_one_the_orm_would_send(catalog):
         # Same types too: what passes through unconverted is what the ORM would have sent.
         assert {c: type(v).__mro__[-2] for c, v in cells.items() if v is not None} == {
             c: type(v).__mro__[-2] for c, v in orm.items() if v is not None}
+
+
+
+@pytest.mark.django_db
+def test_the_events_point_at_the_stored_case(catalog):
+    # Both ways (one statement on PostgreSQL, the ORM elsewhere): each event of the new case
+    # holds the case itself and its new key.
+    case, events = _submit(catalog)
+    assert case.pk is not None and events
+    for event in events:
+        assert event.case is case and event.case_id == case.pk
+    assert list(CaseEvent.objects.filter(case=case).values_list("case_id", flat=True)) == [
+        case.pk] * len(events)
 
 
 def test_only_values_the_field_returns_unchanged_pass_through():

@@ -267,6 +267,16 @@ def test_loading_a_year_replaces_it_and_is_audited():
     assert [e.details["year"] for e in events] == [2030, 2030]
 
 
+
+def test_working_day_sums_follow_a_loaded_calendar():
+    # The process keeps its sums (a new case's intake limit and SLA cut-off): a loaded year
+    # must reach them at once, not after the cache's five minutes.
+    start = D(2029, 12, 31)  # a Monday; 2030 is not loaded: the weekend rule
+    assert add_working_days(start, 1) == D(2030, 1, 1)
+    do_load_calendar(None, "# year: 2030\n# status: published\ndate,kind,name\n"
+                           "2030-01-01,holiday,元旦\n")
+    assert add_working_days(start, 1) == D(2030, 1, 2)
+
 def test_a_bad_file_writes_nothing():
     before = CalendarDay.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ActionError) as caught:
