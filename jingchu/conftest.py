@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Iterator
 from typing import Any
@@ -62,10 +63,13 @@ def _private_media_root(settings: Any, tmp_path_factory: Any) -> None:
     settings.LAKE_DIR = str(tmp_path_factory.mktemp("lake"))
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Any) -> None:
     # PBKDF2 at production strength costs ~0.3 s a hash; tests need correctness, not cost.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -75,19 +79,148 @@ def _fresh_calendar_cache() -> Iterator[None]:
     calendar.clear_cache()
 
 
+# How much of the demo data a fixture loads (each level includes the ones below it), by the
+# fixture's definition: a test module may define its own `catalog`, loading something else.
+ORGS, PERSONAS, CATALOG = 1, 2, 3
+_LEVELS = {("jingchu.conftest", "demo_orgs"): ORGS, ("jingchu.conftest", "demo_world"): PERSONAS,
+           ("jingchu.cases.tests.conftest", "catalog"): CATALOG}
+
+
+def _item_is_transactional(item: Any) -> bool:
+    if {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())):
+        return True
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and any(marker.kwargs.get(k) for k in (
+        "transaction", "reset_sequences", "serialized_rollback", "available_apps")))
+
+
+def _uses_database(item: Any) -> bool:
+    # The `django_db` mark asks for the database at run time, outside the fixture closure.
+    return ("_django_db_helper" in getattr(item, "fixturenames", ())
+            or item.get_closest_marker("django_db") is not None)
+
+
+def _item_level(item: Any) -> int:
+    """The demo data the item's own fixtures load."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return 0
+    level = 0
+    for name in ("demo_orgs", "demo_world", "catalog"):
+        defs = info.name2fixturedefs.get(name)
+        if defs:
+            func = defs[-1].func
+            level = max(level, _LEVELS.get((func.__module__, func.__name__), 0))
+    return level
+
+
+class SharedDemo:
+    """The demo data of a test module, loaded once and shared by the tests that load the same:
+    loaded in a transaction of the module's own that those tests run inside (each test's own
+    transaction is a savepoint in it, rolled back as before), rolled back at the module's end.
+
+    Why: loading the organizations, personas and catalog took ~2.5 s per test on PostgreSQL,
+    about half of the whole suite's time. A test sees what it saw before: before each test
+    (`pytest_runtest_setup`) the shared data is made what that test loads, or none at all for
+    a test that loads none or commits for real (a transactional test's other connections
+    would not see it); each test gets its own copy of the objects."""
+
+    def __init__(self, blocker: Any, media: str) -> None:
+        self.blocker = blocker
+        self.media = media
+        self.level = 0
+        self.orgs: dict[str, Any] | None = None
+        self._atomic: Any = None
+
+    def open(self, level: int) -> None:
+        from django.db import transaction
+        from django.test import override_settings
+
+        # Loaded under the settings each test has (its autouse fixtures are not set up yet):
+        # passwords hashed as in a test, files (if any) out of the real media folder.
+        with self.blocker.unblock(), override_settings(
+                PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=self.media, LAKE_DIR=self.media):
+            self._atomic = transaction.atomic()
+            self._atomic.__enter__()
+            self.orgs, self.level = _load_demo(level), level
+
+    def close(self) -> None:
+        from django.db import transaction
+
+        if self._atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self._atomic.__exit__(None, None, None)
+            self._atomic, self.orgs, self.level = None, None, 0
+
+    def prepare_for(self, item: Any) -> None:
+        """Make the shared data what `item` loads itself (before its fixtures are set up)."""
+        if not _uses_database(item):
+            return
+        want = 0 if _item_is_transactional(item) else _item_level(item)
+        if want != self.level:
+            self.close()
+            if want:
+                self.open(want)
+
+    def orgs_for(self, level: int) -> dict[str, Any] | None:
+        """A copy of the shared organizations when `level` is shared, else None."""
+        if self.orgs is None or self.level < level:
+            return None
+        return copy.deepcopy(self.orgs)
+
+
+def _load_demo(level: int) -> dict[str, Any]:
+    from jingchu.core.demo import load_organizations
+    from jingchu.identity.demo import load_personas
+    from jingchu.services.demo import load_service_items
+
+    orgs = load_organizations()
+    if level >= PERSONAS:
+        load_personas(orgs)
+    if level >= CATALOG:
+        load_service_items(orgs)
+    return orgs
+
+
+_SHARED: dict[Any, SharedDemo] = {}  # by test module, while its fixture lives
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: Any) -> None:
+    shared = _SHARED.get(getattr(item, "module", None))
+    if shared is not None:
+        shared.prepare_for(item)
+
+
+@pytest.fixture(scope="module")
+def _shared_demo(request: Any, django_db_setup: Any, django_db_blocker: Any,
+                 tmp_path_factory: Any) -> Iterator[SharedDemo]:
+    # Set up before the first test's own transaction (a higher scope comes first); from then
+    # on `pytest_runtest_setup` prepares it before each test of the module.
+    shared = _SHARED[request.module] = SharedDemo(
+        django_db_blocker, str(tmp_path_factory.mktemp("shared-media")))
+    shared.prepare_for(request._pyfuncitem)
+    yield shared
+    shared.close()
+    del _SHARED[request.module]
+
+
 @pytest.fixture
-def demo_orgs(db: Any) -> dict[str, Any]:
+def demo_orgs(_shared_demo: SharedDemo, db: Any) -> dict[str, Any]:
     from jingchu.core.demo import load_organizations
 
-    return load_organizations()
+    found = _shared_demo.orgs_for(ORGS)
+    return found if found is not None else load_organizations()
 
 
 @pytest.fixture
-def demo_world(demo_orgs: dict[str, Any]) -> dict[str, Any]:
+def demo_world(_shared_demo: SharedDemo, demo_orgs: dict[str, Any]) -> dict[str, Any]:
     """Demo organizations and personas, as `make demo` loads them."""
     from jingchu.identity.demo import load_personas
 
-    load_personas(demo_orgs)
+    if _shared_demo.orgs is None or _shared_demo.level < PERSONAS:
+        load_personas(demo_orgs)
     return demo_orgs
 
 

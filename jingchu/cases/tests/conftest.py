@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from jingchu.conftest import CATALOG, SharedDemo
 from jingchu.identity import actions as identity_actions
 from jingchu.identity.choices import StaffRole
 from jingchu.identity.models import User
@@ -16,8 +17,9 @@ PASSWORD = "Jingchu@2026"
 
 
 @pytest.fixture
-def catalog(demo_world: dict[str, Any]) -> dict[str, Any]:
-    load_service_items(demo_world)
+def catalog(_shared_demo: SharedDemo, demo_world: dict[str, Any]) -> dict[str, Any]:
+    if _shared_demo.orgs is None or _shared_demo.level < CATALOG:
+        load_service_items(demo_world)
     return demo_world
 
 
