@@ -98,3 +98,24 @@ def _fresh_uscc() -> str:
     from jingchu.core.identifiers import make_uscc
 
     return make_uscc("1", "1", "420100", "99999999")
+
+
+def test_the_demo_through_an_app_leaves_the_later_ones_out(db):
+    from jingchu.cases.models import Case
+    from jingchu.core.demo import DemoContext, run_all
+    from jingchu.services.models import ServiceItem
+
+    ctx = DemoContext()
+    run_all(ctx, through="services")
+    assert Organization.objects.count() > 10 and Person.objects.count() >= 3
+    assert ServiceItem.objects.count() >= 40
+    assert Case.objects.count() == 0  # the cases' demo comes after the catalog's
+    assert not any(line.startswith("Demo cases") for line in ctx.report)
+
+
+def test_the_demo_through_an_unknown_app_is_refused_before_loading(db):
+    from jingchu.core.demo import DemoContext, run_all
+
+    with pytest.raises(LookupError):
+        run_all(DemoContext(), through="nonesuch")
+    assert Organization.objects.count() == 0  # core, the first part, did not run
