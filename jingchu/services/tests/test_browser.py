@@ -47,6 +47,17 @@ def test_enter_loads_the_results_once(tab: Any) -> None:
     assert tab.locator("#results a[href='/services/000172002000/']").count() == 1
 
 
+def test_a_filter_changed_loads_the_results_once(tab: Any) -> None:
+    finished: list[str] = []
+    tab.on("requestfinished",
+           lambda request: finished.append(request.url) if "/services/?" in request.url else None)
+    tab.select_option("select[name=item_type]", index=1)
+    tab.wait_for_url(re.compile(r"/services/\?(.*&)?item_type=\w"))
+    tab.wait_for_selector("form.filters:not(.htmx-request)", state="attached")
+    tab.wait_for_timeout(1_000)
+    assert len(finished) == 1, finished
+
+
 def test_results_do_not_move_while_loading(tab: Any) -> None:
     def top_of_results() -> float:
         return float(tab.locator("#results").bounding_box()["y"])
