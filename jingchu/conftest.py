@@ -15,18 +15,19 @@ from jingchu.core import calendar
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    from jingchu.core.calendar_data import load_calendar_files
-    from jingchu.core.regions import load_regions
-
     with django_db_blocker.unblock():
-        load_regions()
-        load_calendar_files()
+        _load_reference_data()
+
+
+def _reference_models() -> tuple[Any, ...]:
+    """The reference data every test finds in place: regions and the calendar."""
+    from jingchu.core.models import CalendarDay, CalendarYear, Region
+
+    return (Region, CalendarYear, CalendarDay)
 
 
 def _reference_tables() -> frozenset[str]:
-    from jingchu.core.models import CalendarDay, CalendarYear, Region
-
-    return frozenset(m._meta.db_table for m in (Region, CalendarYear, CalendarDay))
+    return frozenset(m._meta.db_table for m in _reference_models())
 
 
 def _flush_sql(style: Any, connection: Any, reset_sequences: bool = True,
@@ -59,10 +60,9 @@ def _flush_keeps_reference_data() -> Iterator[None]:
 
 
 def _is_transactional(request: Any) -> bool:
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
-        return True
-    marker = request.node.get_closest_marker("django_db")
-    return bool(marker and marker.kwargs.get("transaction"))
+    # The request's fixture names include those asked for at run time, which the item's lack.
+    return (bool({"transactional_db", "live_server"} & set(request.fixturenames))
+            or _item_is_transactional(request.node))
 
 
 def _load_reference_data() -> None:
@@ -94,9 +94,7 @@ def _restore_reference_data(request: Any, django_db_blocker: Any) -> Iterator[No
 
 
 def _reference_counts() -> tuple[int, ...]:
-    from jingchu.core.models import CalendarDay, CalendarYear, Region
-
-    return tuple(m.objects.count() for m in (Region, CalendarYear, CalendarDay))
+    return tuple(m.objects.count() for m in _reference_models())
 
 
 @pytest.fixture(autouse=True)
@@ -206,11 +204,13 @@ class SharedDemo:
             if want:
                 self.open(want)
 
+    def has(self, level: int) -> bool:
+        """Whether the data of `level` (and below) is loaded and shared."""
+        return self.orgs is not None and self.level >= level
+
     def orgs_for(self, level: int) -> dict[str, Any] | None:
         """A copy of the shared organizations when `level` is shared, else None."""
-        if self.orgs is None or self.level < level:
-            return None
-        return copy.deepcopy(self.orgs)
+        return copy.deepcopy(self.orgs) if self.has(level) else None
 
 
 def _load_demo(level: int) -> dict[str, Any]:
@@ -262,7 +262,7 @@ def demo_world(_shared_demo: SharedDemo, demo_orgs: dict[str, Any]) -> dict[str,
     """Demo organizations and personas, as `make demo` loads them."""
     from jingchu.identity.demo import load_personas
 
-    if _shared_demo.orgs is None or _shared_demo.level < PERSONAS:
+    if not _shared_demo.has(PERSONAS):
         load_personas(demo_orgs)
     return demo_orgs
 

@@ -66,8 +66,8 @@ def load_demo(ctx: DemoContext) -> None:
 def run_all(ctx: DemoContext, through: str = "") -> None:
     """Each installed app that ships demo data names a `demo_module` on its AppConfig with a
     `load_demo(ctx)` function; they run in INSTALLED_APPS order, so core never imports the
-    apps that stand on it. With `through` (an app label), the apps after that one are left out:
-    what stands on `through` is loaded before it, so its part is whole."""
+    apps that stand on it. With `through` (an app label), the apps after that one are left out;
+    the apps `through` stands on come before it, so its part is whole."""
     from importlib import import_module
 
     from django.apps import apps

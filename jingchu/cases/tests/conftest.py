@@ -18,7 +18,7 @@ PASSWORD = "Jingchu@2026"
 
 @pytest.fixture
 def catalog(_shared_demo: SharedDemo, demo_world: dict[str, Any]) -> dict[str, Any]:
-    if _shared_demo.orgs is None or _shared_demo.level < CATALOG:
+    if not _shared_demo.has(CATALOG):
         load_service_items(demo_world)
     return demo_world
 
