@@ -33,7 +33,11 @@ class _Slot(Generic[Item, Result]):
 
     def __init__(self, item: Item) -> None:
         self.item = item
-        self.woken = threading.Event()
+        # Held from the start; released once when the caller may go on (written, or made the
+        # leader). Why a lock, not an Event: an Event is a Condition with its own lock and a
+        # list of waiters, ~40 times the cost to make, and one is made per item.
+        self.woken = threading.Lock()
+        self.woken.acquire()
         self.lead = False
         self.done = False
         self.result: Result | None = None
@@ -64,7 +68,7 @@ class Combiner(Generic[Item, Result]):
             slot.lead = not self._leading
             self._leading = True
         if not slot.lead:
-            slot.woken.wait()  # until written by a leader, or made the leader
+            slot.woken.acquire()  # until written by a leader, or made the leader
         if not slot.done:
             self._lead()
         if slot.error is not None:
@@ -92,8 +96,8 @@ class Combiner(Generic[Item, Result]):
         with self._lock:
             if self._waiting:
                 self._waiting[0].lead = True
-                self._waiting[0].woken.set()
+                self._waiting[0].woken.release()
             else:
                 self._leading = False
         for slot in batch:  # the leader's own too: harmless, it is not waiting
-            slot.woken.set()
+            slot.woken.release()

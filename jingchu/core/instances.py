@@ -6,6 +6,10 @@ A case submitted through the API builds three such instances, a case with seven 
 them, and that took ~8% of the web process's time per submission (bench/HISTORY.md, "Ninth
 session"). `new` gives Django's positional path, the one it uses itself for rows read from the
 database, every value in field order, then caches the related objects as the descriptor would.
+Where Django's positional path would only store each value (no signal receivers for building
+models, no `__init__` of the model's own, no field whose attribute converts what is set), the
+values go into the instance's dict at once: that path's `setattr` calls a key's descriptor for
+every relation (ten on a case), to clear a cache a new instance does not have yet.
 tests/test_instances.py holds its instances equal to the keyword path's.
 """
 
@@ -15,6 +19,9 @@ from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 from django.db import models, router
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
+from django.db.models.signals import post_init, pre_init
 
 M = TypeVar("M", bound=models.Model)
 
@@ -32,6 +39,9 @@ class _Slot(NamedTuple):
 
 
 _PLANS: dict[type[models.Model], tuple[_Slot, ...] | None] = {}
+# Per model, its fields' attnames when its instances may be made by filling their dict, else
+# None (`_direct_names`).
+_DIRECT: dict[type[models.Model], tuple[str, ...] | None] = {}
 
 
 def _plan(model: type[models.Model]) -> tuple[_Slot, ...] | None:
@@ -54,6 +64,33 @@ def _plan(model: type[models.Model]) -> tuple[_Slot, ...] | None:
             return None
     plan = _PLANS[model] = tuple(slots)
     return plan
+
+
+def _direct_names(model: type[models.Model]) -> tuple[str, ...] | None:
+    """The attnames of `model`'s fields when `model(*values)` only stores each value under its
+    field's attname: the model has no `__init__` of its own, and each field's class attribute
+    either has no `__set__` or is a key's (which only clears a cached object, and a new
+    instance has none). None otherwise."""
+    if model in _DIRECT:
+        return _DIRECT[model]
+    fields = model._meta.concrete_fields
+    direct = model.__init__ is models.Model.__init__ and all(
+        type(getattr(model, f.attname, None)) is ForeignKeyDeferredAttribute
+        or not hasattr(type(getattr(model, f.attname, None)), "__set__") for f in fields)
+    names = _DIRECT[model] = tuple(f.attname for f in fields) if direct else None
+    return names
+
+
+def _made(model: type[M], args: list[Any]) -> M:
+    """`model(*args)`, `args` a value for every field. Receivers of pre_init or post_init are
+    looked for on every call: one connected later still hears every instance."""
+    names = _direct_names(model)
+    if names is None or pre_init.receivers or post_init.receivers:
+        return model(*args)
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance.__dict__.update(zip(names, args, strict=True))
+    return instance
 
 
 def _default_of(field: models.Field[Any, Any]) -> Callable[[], Any]:
@@ -91,7 +128,7 @@ def new(model: type[M], **values: Any) -> M:
     if values:
         raise TypeError(f"{model.__name__}() got unexpected keyword arguments: "
                         f"{', '.join(sorted(values))}")
-    instance = model(*args)
+    instance = _made(model, args)
     _cache_related(instance, cached)
     return instance
 

@@ -9,12 +9,13 @@ from typing import Any
 
 import pytest
 from django.db import models
+from django.db.models.signals import post_init
 from django.utils import timezone
 
-from jingchu.cases.models import Case, CaseEvent
+from jingchu.cases.models import Case, CaseEvent, CaseMaterial
 from jingchu.cases.tests.conftest import implementation
 from jingchu.cases.tests.test_api import TAX_RECORD
-from jingchu.core.instances import new
+from jingchu.core.instances import _direct_names, new
 from jingchu.core.models import AuditEvent
 from jingchu.identity.models import LegalEntity, Person, Staff, User
 
@@ -84,3 +85,25 @@ def test_a_model_with_a_one_to_one_takes_djangos_own_path():
     made = new(Staff, user=user, name="某人")
     assert made.user is user and user.staff is made  # the reverse cache the keyword path sets
     assert isinstance(new(Person, name="张三"), Person)
+
+
+def test_a_case_is_filled_in_directly_and_a_file_field_takes_djangos_path():
+    names = _direct_names(Case)
+    assert names is not None and "item_id" in names and "uid" in names
+    assert _direct_names(CaseMaterial) is None  # a file's descriptor converts what is set
+    made = new(CaseMaterial, filename="a.pdf", file="cases/a.pdf")
+    assert made.file.name == "cases/a.pdf"  # a FieldFile, as Django's path makes it
+
+
+def test_a_receiver_of_post_init_hears_every_new_instance(catalog):
+    heard: list[models.Model] = []
+
+    def receiver(sender: Any, instance: models.Model, **kwargs: Any) -> None:
+        heard.append(instance)
+
+    post_init.connect(receiver, sender=Case)
+    try:
+        made = new(Case, **_case_values(catalog, None))
+    finally:
+        post_init.disconnect(receiver, sender=Case)
+    assert heard == [made]

@@ -122,3 +122,31 @@ def test_a_runner_answering_too_few_outcomes_fails_the_batch():
 def test_a_batch_holds_at_least_one_item():
     with pytest.raises(ValueError, match="at least one"):
         Combiner(lambda items: list(items), 0)
+
+
+def test_many_threads_each_get_their_own_outcome_once():
+    """Callers come and go in every order: each gets its own result, nobody waits for ever, and
+    no caller is woken twice (a second release of its lock would raise in the leader)."""
+    seen: list[int] = []
+
+    def runner(items: Sequence[int]) -> list[int]:
+        seen.extend(items)
+        time.sleep(0)  # let others queue
+        return [i * 10 for i in items]
+
+    combiner = Combiner(runner, 4)
+    outcomes: dict[int, object] = {}
+    items = list(range(2000))
+    def call(part: Sequence[int]) -> None:
+        for i in part:
+            outcomes[i] = combiner.run(i)
+
+    threads = [threading.Thread(target=call, args=(items[k::8],)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(WAIT)
+    assert not any(t.is_alive() for t in threads)
+    assert outcomes == {i: i * 10 for i in items}
+    assert sorted(seen) == items  # each written once
+    assert not combiner._leading and not combiner._waiting
