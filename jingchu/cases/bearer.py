@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any
 
+from django.db.models.base import ModelState
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
@@ -78,15 +79,19 @@ def _client_disabled(token: AccessToken) -> bool:
 
 
 def _own_copy(user: Any) -> Any:
-    """`copy.copy(user)`: the state Django copies for pickling (its dict, its `_state` and the
-    cache of related objects), set on a new instance. Why not copy.copy: that goes through the
-    pickle protocol, which looks the model up by name and checks the Django version on every
-    call, ~1.5% of a submission's time in the API process (bench/HISTORY.md, "Ninth session")."""
+    """`copy.copy(user)`: a new instance with a copy of its dict, of its `_state` and of the
+    cache of related objects (what Django's `Model.__getstate__` copies; other values are
+    shared, as in any shallow copy). Why not copy.copy: that goes through the pickle protocol,
+    which looks the model up by name and checks the Django version on every call, and
+    `__getstate__` itself copies the state through `copy.copy` again: together ~1.5% of a
+    submission's time in the API process (bench/HISTORY.md, "Ninth session")."""
     clone = object.__new__(type(user))
-    state = user.__getstate__()
-    for attr, value in state.pop("_memoryview_attrs", ()):
-        state[attr] = memoryview(value)
-    clone.__dict__.update(state)
+    values = user.__dict__.copy()
+    state = object.__new__(ModelState)
+    state.__dict__.update(user._state.__dict__)
+    state.fields_cache = user._state.fields_cache.copy()
+    values["_state"] = state
+    clone.__dict__.update(values)
     return clone
 
 

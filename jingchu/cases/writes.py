@@ -256,6 +256,16 @@ def _prep(field: models.Field[Any, Any]) -> Callable[[Any, BaseDatabaseWrapper],
     return field.get_db_prep_save
 
 
+def _computes(field: models.Field[Any, Any]) -> bool:
+    """Whether the field's `pre_save` may give another value than the instance holds. A date
+    or datetime field (these exact classes) computes one only when it is stamped on saving;
+    otherwise its `pre_save` reads the attribute, and asking it cost ~0.3 µs for each of the
+    eleven such columns of a submission's rows."""
+    if type(field) in (models.DateField, models.DateTimeField):
+        return bool(field.auto_now or field.auto_now_add)  # type: ignore[attr-defined]
+    return type(field).pre_save is not models.Field.pre_save
+
+
 def _passes(field: models.Field[Any, Any]) -> Callable[[Any], bool]:
     if type(field) is models.ForeignKey:
         target = field.target_field
@@ -273,7 +283,7 @@ def _plan(model: type[models.Model], conn: BaseDatabaseWrapper) -> tuple[_Column
     if plan is None:
         plan = tuple(
             _Column(conn.ops.quote_name(f.column), f.column, f.attname, f,
-                    type(f).pre_save is not models.Field.pre_save, _passes(f), _prep(f))
+                    _computes(f), _passes(f), _prep(f))
             for f in model._meta.concrete_fields
             if not isinstance(f, models.AutoField))  # BigAutoField too: the database numbers it
         _PLANS[model] = plan

@@ -38,13 +38,15 @@ def test_a_cached_token_still_expires_on_time(catalog, monkeypatch):
     assert _auth(raw) is None  # served from the cache, and refused: expired
 
 
-def test_unknown_tokens_are_not_kept_and_users_are_copied(catalog):
+def test_unknown_tokens_are_not_kept_and_users_are_copied(catalog, django_assert_num_queries):
     assert _auth("no-such-token") is None and not bearer._tokens
     raw = _token(User.objects.get(username="zhangsan"))
     one, two = _auth(raw), _auth(raw)
     assert isinstance(one, User) and isinstance(two, User)
     assert one == two and one is not two  # same user, not the same object
-    assert one.person.name == "张三"
+    with django_assert_num_queries(0):  # the copy keeps what the lookup loaded
+        assert one.person.name == two.person.name == "张三"
+    assert (one._state.db, one._state.adding) == ("default", False)
     assert one._state is not two._state  # what one request caches stays with its copy
     assert one._state.fields_cache is not two._state.fields_cache
     one.jingchu_cached = True  # type: ignore[attr-defined]

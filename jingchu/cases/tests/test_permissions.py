@@ -186,3 +186,22 @@ def test_transitions_for_equals_the_rules_for_every_status_and_user(catalog, cha
                     seen.update(t.name for t in expected)
     # The comparison covered applicants' and staff's steps alike.
     assert {"submit", "withdraw", "accept", "approve", "deliver"} <= seen
+
+
+def test_the_staff_record_is_the_users_own_however_it_was_loaded(catalog,
+                                                                 django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from jingchu.identity.models import User
+
+    clerk = make_staff("staff-record-clerk", catalog["wh-scjg"], StaffRole.WINDOW_CLERK)
+    citizen = User.objects.get(username="zhangsan")
+    loaded = {u.username: u for u in User.objects.select_related("staff").filter(
+        username__in=["zhangsan", clerk.username])}
+    with django_assert_num_queries(0):  # known from the join, a missing record included
+        assert permissions.staff_record(loaded["zhangsan"]) is None
+        assert permissions.staff_record(loaded[clerk.username]).user_id == clerk.pk
+    with django_assert_num_queries(1):  # not loaded: asked once, then known
+        assert permissions.staff_record(citizen) is None
+        assert permissions.staff_record(citizen) is None
+    assert permissions.staff_record(AnonymousUser()) is None

@@ -102,3 +102,14 @@ def test_a_json_body_is_read():
     body = json.dumps({"name": "张三", "n": 3, "f": 1.5, "ok": True, "x": None, "l": [1, "2"]},
                       ensure_ascii=False).encode()
     assert renderers.loads(body) == json.loads(body)
+
+
+def test_one_moment_is_spelled_by_its_own_offset_each_time():
+    at_utc = dt.datetime(2026, 12, 1, 2, 3, 4, 567891, tzinfo=UTC)
+    same_moment = at_utc.astimezone(SHANGHAI)
+    assert at_utc == same_moment  # equal, and spelled differently
+    values = [at_utc, same_moment, at_utc, same_moment.replace(tzinfo=None)]
+    expected = [DjangoJSONEncoder().default(v) for v in values]
+    assert expected[0] != expected[1]
+    for _ in range(2):  # the second time from the kept spellings
+        assert json.loads(renderers.dumps(values)) == expected
