@@ -46,7 +46,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from jingchu.cases import numbering
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
-from jingchu.core import audit, combining, counters, prepared
+from jingchu.core import audit, combining, counters, memo, prepared
 from jingchu.core.models import AuditEvent
 
 SUBMIT_AUDIT = "cases.case.submit"
@@ -241,10 +241,8 @@ def _prep_address(field: models.Field[Any, Any]) -> Callable[[Any, BaseDatabaseW
         key = (conn.alias, value)
         found = _ADDRESSES.get(key)
         if found is None:
-            found = field.get_db_prep_save(value, conn)
-            if len(_ADDRESSES) >= ADDRESS_CACHE_SIZE:
-                _ADDRESSES.clear()
-            _ADDRESSES[key] = found
+            found = memo.keep(_ADDRESSES, key, field.get_db_prep_save(value, conn),
+                              ADDRESS_CACHE_SIZE)
         return found
     return prep
 

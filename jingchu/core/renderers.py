@@ -26,6 +26,8 @@ from django.http import HttpRequest
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
+from jingchu.core import memo
+
 # Datetimes go to Django's encoder so their spelling stays as clients know it; keys that are
 # not strings (integers, dates) become strings as the standard library made them.
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
@@ -45,10 +47,8 @@ def _spelled(value: dt.datetime) -> str:
     key = (value, value.utcoffset())
     text = _SPELLED.get(key)
     if text is None:
-        text = DjangoJSONEncoder.default(_ENCODER, value)
-        if len(_SPELLED) >= SPELLED_CACHE_SIZE:
-            _SPELLED.clear()
-        _SPELLED[key] = text
+        text = memo.keep(_SPELLED, key, DjangoJSONEncoder.default(_ENCODER, value),
+                         SPELLED_CACHE_SIZE)
     return text
 
 

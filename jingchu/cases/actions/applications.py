@@ -24,7 +24,7 @@ from jingchu.cases.actions.drafts import check_applicant, check_applicant_kind
 from jingchu.cases.actions.lifecycle import refuse_problems
 from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case, CaseEvent
-from jingchu.core import audit, instances
+from jingchu.core import audit, instances, memo
 from jingchu.core.errors import ActionError, NotPermitted
 from jingchu.identity.models import LegalEntity, Person
 from jingchu.services import eforms
@@ -48,10 +48,8 @@ def requirements_of(version: ItemVersion) -> tuple[MaterialRequirement, ...]:
     """The version's material requirements in order (read once per process and version)."""
     found = _REQUIREMENTS.get(version.uid)
     if found is None:
-        found = tuple(version.materials.all())
-        if len(_REQUIREMENTS) >= REQUIREMENTS_CACHE_SIZE:
-            _REQUIREMENTS.clear()
-        _REQUIREMENTS[version.uid] = found
+        found = memo.keep(_REQUIREMENTS, version.uid, tuple(version.materials.all()),
+                          REQUIREMENTS_CACHE_SIZE)
     return found
 
 
