@@ -5,7 +5,11 @@ As deployed: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the 
 own process for bearer-token callers (jingchu.wsgi_api, settings_api) under granian with 2
 workers x 8 threads (BENCH_THREADS; 4 until the eleventh session), wrk with bench/submit.lua
 on the same machine, bearer tokens from the platform's OIDC provider for a pool of citizens.
-Both endpoints are served by that one server.
+Both endpoints are served by that one server. They are measured in alternating rounds (anchor,
+then submissions, BENCH_ROUNDS times, 5 by default), and the ratio is each round's submissions
+over that round's anchor; the median round is the result. Why rounds: this machine's speed moves
+by up to 3x within minutes (bench/HISTORY.md, "Fourteenth session"), and one anchor window
+followed by one submission window measured the swing between them as often as the code.
 BENCH_SERVER=gunicorn serves the portal's jingchu.wsgi under gunicorn as before (bench/HISTORY.md);
 BENCH_APP picks another WSGI application for granian. JINGCHU_GROUP_COMMIT=false measures the
 submissions written one statement each, as before the tenth session's group commit.
@@ -18,6 +22,7 @@ import os
 import platform
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,7 +38,8 @@ DB = "jingchu_bench"
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-SECONDS = {"warm": 4, "bare": 15, "api": 30}
+SECONDS = {"warm": 4, "bare": 6, "api": 12}  # the anchor's and the submissions' window per round
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
 CLK = os.sysconf("SC_CLK_TCK")
 SERVER = os.environ.get("BENCH_SERVER", "granian")
@@ -138,23 +144,38 @@ def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
     return json.loads(line.removeprefix("RESULT "))
 
 
+def warm(path: str, expected: int, tmp: Path) -> None:
+    wrk(path, SECONDS["warm"], expected, tmp)
+
+
 def measure(name: str, path: str, expected: int, count_sql: str, tmp: Path,
             server: subprocess.Popen[bytes]) -> dict[str, Any]:
-    wrk(path, SECONDS["warm"], expected, tmp)
+    """One window of `name`'s load: what wrk saw, what was stored, and the CPU it took."""
     time.sleep(1)
     before = int(sql(count_sql))
     pids = workers(server)
     ticks, busy = cpu_ticks(pids), machine_busy()
     result = wrk(path, SECONDS[name], expected, tmp)
-    app_ticks, all_ticks = cpu_ticks(pids) - ticks, machine_busy() - busy
+    result["app_ticks"], result["all_ticks"] = cpu_ticks(pids) - ticks, machine_busy() - busy
     time.sleep(2)  # let requests in flight when wrk stopped finish on the server
     result["stored"] = int(sql(count_sql)) - before
+    return _rated(result)
+
+
+def _rated(result: dict[str, Any]) -> dict[str, Any]:
     result["rate"] = result["ok"] / (result["duration_us"] / 1e6)
-    result["app_cpu_ms"] = app_ticks * 1000 / CLK / max(1, result["ok"])
-    result["all_cpu_ms"] = all_ticks * 1000 / CLK / max(1, result["ok"])
-    print(f"{name}: {result['rate']:.0f}/s ok={result['ok']} bad={result['bad']} "
-          f"stored={result['stored']} sent={result['sent']}", flush=True)
+    result["app_cpu_ms"] = result["app_ticks"] * 1000 / CLK / max(1, result["ok"])
+    result["all_cpu_ms"] = result["all_ticks"] * 1000 / CLK / max(1, result["ok"])
     return result
+
+
+def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one endpoint as one window: counts, time and CPU summed; the latencies are
+    the median round's."""
+    total = {key: sum(r[key] for r in rounds) for key in
+             ("ok", "bad", "sent", "stored", "duration_us", "app_ticks", "all_ticks")}
+    total |= {key: statistics.median(r[key] for r in rounds) for key in ("p50_us", "p99_us")}
+    return _rated(total)
 
 
 def versions() -> dict[str, str]:
@@ -205,10 +226,19 @@ def main() -> None:
         started = time.time()
         print(demo_database(DB, env, tmp).strip())
         server = start_server(env)
-        bare = measure("bare", BARE_PATH, 200, "SELECT count(*) FROM bench_bare_insert", tmp,
-                       server)
-        api = measure("api", API_PATH, 201,
-                      "SELECT count(*) FROM cases_case WHERE status = 'submitted'", tmp, server)
+        warm(BARE_PATH, 200, tmp)
+        warm(API_PATH, 201, tmp)
+        rounds = []
+        for i in range(ROUNDS):
+            bare = measure("bare", BARE_PATH, 200, "SELECT count(*) FROM bench_bare_insert", tmp,
+                           server)
+            api = measure("api", API_PATH, 201,
+                          "SELECT count(*) FROM cases_case WHERE status = 'submitted'", tmp,
+                          server)
+            rounds.append((bare, api))
+            print(f"round {i + 1}: anchor {bare['rate']:.0f}/s, submissions {api['rate']:.0f}/s, "
+                  f"ratio {api['rate'] / bare['rate']:.2f}", flush=True)
+        bare, api = combined([b for b, _ in rounds]), combined([a for _, a in rounds])
         server.terminate()
         server.wait(timeout=30)
         server = None
@@ -219,12 +249,13 @@ def main() -> None:
 
         write_results(ROOT / "bench" / "RESULTS.md", machine, bare, api, profile,
                       {"check_bare": check(bare), "check_api": check(api),
-                       "connections": CONNECTIONS, "seconds": SECONDS,
+                       "connections": CONNECTIONS, "seconds": SECONDS, "rounds": rounds,
                        "server": server_label(),
                        "load_start": load_start,
                        "group_commit": config.get("JINGCHU_GROUP_COMMIT"),
                        "elapsed": time.time() - started})
-        print(f"ratio {api['rate'] / bare['rate']:.2f}; wrote bench/RESULTS.md")
+        ratios = [a["rate"] / b["rate"] for b, a in rounds]
+        print(f"ratio (median round) {statistics.median(ratios):.2f}; wrote bench/RESULTS.md")
     finally:
         if server is not None:
             server.terminate()
