@@ -22,8 +22,7 @@ from jingchu.cases.workflow import APPLICANT, TRANSITIONS, Transition
 from jingchu.core.choices import OrganizationKind, RegionLevel
 from jingchu.core.models import Organization, Region
 from jingchu.identity.choices import StaffRole
-from jingchu.identity.models import User
-from jingchu.identity.services import authorization_for
+from jingchu.identity.services import authorization_for, staff_of
 from jingchu.services.choices import ServiceArea
 from jingchu.services.models import ItemImplementation
 
@@ -32,23 +31,9 @@ CASE_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.REVIEWER, StaffRole.APPROVER)
 INTAKE_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.CORRECTION_REQUESTED)
 
 
-# The user's staff relation, whose cache says "no staff record" as None. Why: the descriptor
-# raises (and `getattr` then catches) an exception for a user known to have none, as a citizen
-# signed in with a bearer token is (its lookup loads the relation): ~1.4% of a submission's time
-# in the API process went into that exception, on every answer's steps.
-_STAFF = User.staff.related
-_UNKNOWN = object()
-
-
 def staff_record(user: Any) -> Any:
     """The signed-in user's staff record, or None (citizens, anonymous callers)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    if type(user) is User:
-        known = _STAFF.get_cached_value(user, _UNKNOWN)
-        if known is not _UNKNOWN:
-            return known
-    return getattr(user, "staff", None)
+    return staff_of(user) if getattr(user, "is_authenticated", False) else None
 
 
 def staff_orgs(user: Any, role: str) -> list[Organization]:

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 
 from jingchu.core.middleware import request_cache
 from jingchu.identity.choices import StaffRole
+from jingchu.identity.services import staff_of
 
 
 def require(allowed: bool, message: str = "") -> None:
@@ -21,7 +22,7 @@ def _assignments(user: Any) -> list[tuple[int, str]]:
     key = f"identity.assignments:{user.pk}"
     if cache is not None and key in cache:
         return list(cache[key])
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     found = [] if staff is None else list(staff.assignments.values_list("organization_id",
                                                                         "role"))
     if cache is not None:

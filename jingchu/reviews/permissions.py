@@ -35,6 +35,7 @@ from jingchu.cases.models import Case
 from jingchu.core.models import Organization, Region
 from jingchu.identity.choices import StaffRole
 from jingchu.identity.permissions import org_ids, require
+from jingchu.identity.services import staff_of
 from jingchu.reviews.models import Appeal, Rectification, Review
 
 HANDLER_ROLES = (StaffRole.REVIEWER, StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
@@ -117,7 +118,7 @@ def can_record_phone_rating(user: Any, organization: Organization) -> bool:
 def phone_rating_conflict(user: Any, case: Case, organization: Organization) -> str:
     """Why the user may not record this rating (回避): "member" of the rated organization (in
     any role), "handled" the case (took any step on it), or "" when there is no conflict."""
-    staff = getattr(user, "staff", None)
+    staff = staff_of(user)
     if staff is not None and staff.assignments.filter(organization=organization).exists():
         return "member"
     if case.events.filter(actor_id=getattr(user, "pk", None)).exists():

@@ -20,6 +20,7 @@ from typing import Any
 
 from jingchu.identity.choices import StaffRole
 from jingchu.identity.permissions import org_ids
+from jingchu.identity.services import staff_of
 
 LEADER_ROLES = (StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
 RECORDER_ROLES = (StaffRole.REVIEWER, StaffRole.APPROVER, StaffRole.ADMINISTRATOR)
@@ -35,7 +36,7 @@ def _superuser(user: Any) -> bool:
 
 
 def staff_id(user: Any) -> int | None:
-    staff = getattr(user, "staff", None) if _signed_in(user) else None
+    staff = staff_of(user) if _signed_in(user) else None
     return staff.pk if staff is not None else None
 
 

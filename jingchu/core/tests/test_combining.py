@@ -141,7 +141,7 @@ def test_many_threads_each_get_their_own_outcome_once():
         for i in part:
             outcomes[i] = combiner.run(i)
 
-    threads = [threading.Thread(target=call, args=(items[k::8],)) for k in range(8)]
+    threads = [threading.Thread(target=call, args=(items[k::8],), daemon=True) for k in range(8)]
     for t in threads:
         t.start()
     for t in threads:
