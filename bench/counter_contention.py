@@ -4,7 +4,13 @@ counter's upsert alone, a batch of four submissions in one statement (as the web
 commit writes them) and the bare anchor's insert, each with the machine's CPU per submission.
 No web server: this isolates the database's share of a submission.
 
-`make bench-counter` runs it (about 2 minutes plus the database's set-up); it prints a table and
+Then the batch again on two copies of the database, to price what the schema makes PostgreSQL do
+for every row: one without the foreign keys of the case, event and audit tables, one without
+those and without the tables' secondary (non-unique) indexes. The copies are measurements only:
+the platform keeps both (the foreign keys are the database's own guarantee that a case points at
+a real item, version, organization and person).
+
+`make bench-counter` runs it (about 3 minutes plus the database's set-up); it prints a table and
 writes nothing else. The statement is the one a real submission sends (`cases.writes`), taken
 from a submission in the benchmark's own database with its values inlined; each run gets fresh
 uids so that every insert is new.
@@ -30,6 +36,8 @@ CLIENTS = {"the submission's statement": (8, 2, 1), BATCH_NAME: (2,)}
 _UUID = re.compile(r"'[0-9a-f]{32}'::uuid")
 _COUNTER = re.compile(r'WITH n AS \(INSERT INTO "cases_casenumbercounter".*?RETURNING last\), ',
                       re.DOTALL)
+# The tables a submission writes rows into (the counter's row is updated, not inserted).
+TABLES = ("cases_case", "cases_caseevent", "core_auditevent")
 _NUMBER = re.compile(r"\(SELECT '[^']*'::text \|\| '-' \|\| lpad\(last::text, 6, '0'\) FROM n\)")
 
 
@@ -49,17 +57,51 @@ def _scripts(statement: str, batch: str) -> dict[str, str]:
     }
 
 
-def _pgbench(script: Path, clients: int) -> tuple[float, float]:
+def _pgbench(script: Path, clients: int, database: str = DB) -> tuple[float, float]:
     """(transactions per second, machine CPU ms per transaction)."""
     busy = machine_busy()
     out = subprocess.run(
         ["pgbench", *PG, "-n", "-M", "prepared", "-c", str(clients), "-j", "2",
-         "-T", str(SECONDS), "-f", str(script), DB],
+         "-T", str(SECONDS), "-f", str(script), database],
         text=True, capture_output=True, check=True).stdout
     ticks = machine_busy() - busy
     done = int(re.search(r"actually processed: (\d+)", out).group(1))  # type: ignore[union-attr]
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return tps, ticks * 10 / done  # 100 ticks per second
+
+
+def _copy_without(source: str, name: str, what: str) -> str:
+    """A copy of the database `source` named `name` without `what` ("foreign keys", or "indexes":
+    foreign keys and secondary indexes) on TABLES; answers its name."""
+    run(["dropdb", *PG, "--if-exists", name])
+    run(["createdb", *PG, "-T", source, name])
+    # The table names are this module's constant TABLES, not input.
+    tables = ", ".join(f"'{t}'" for t in TABLES)
+    dropping = [
+        "SELECT format('ALTER TABLE %s DROP CONSTRAINT %I;', conrelid::regclass, conname) "  # noqa: S608
+        f"FROM pg_constraint WHERE contype = 'f' AND conrelid::regclass::text IN ({tables})"]
+    if what == "indexes":
+        dropping.append(
+            "SELECT format('DROP INDEX %I;', indexname) FROM pg_indexes "  # noqa: S608
+            f"WHERE tablename IN ({tables}) AND indexdef NOT LIKE 'CREATE UNIQUE%'")
+    for query in dropping:
+        run(["psql", *PG, "-d", name, "-c", run(["psql", *PG, "-d", name, "-tAc", query])])
+    return name
+
+
+def _schema_rows(tmp: Path, batch: str) -> None:
+    """The batch with 2 clients on the copies without foreign keys, then without indexes too."""
+    path = tmp / "schema_batch.sql"
+    path.write_text(batch)
+    for what, label in (("foreign keys", "without the foreign keys of the 3 tables"),
+                        ("indexes", "without their foreign keys and secondary indexes")):
+        copy = f"{DB}_{what.replace(' ', '_')}"
+        try:
+            tps, cpu = _pgbench(path, 2, _copy_without(DB, copy, what))
+        finally:
+            run(["dropdb", *PG, "--if-exists", copy])
+        print(f"| {BATCH_NAME}, {label} | 2 | {tps * BATCH_SIZE:,.0f} | "
+              f"{cpu / BATCH_SIZE:.3f} |", flush=True)
 
 
 def main() -> None:
@@ -82,6 +124,7 @@ def main() -> None:
                 tps, cpu = _pgbench(path, clients)
                 per = BATCH_SIZE if name == BATCH_NAME else 1
                 print(f"| {name} | {clients} | {tps * per:,.0f} | {cpu / per:.3f} |", flush=True)
+        _schema_rows(tmp, scripts[BATCH_NAME])
     finally:
         run(["dropdb", *PG, "--if-exists", DB])
         shutil.rmtree(tmp, ignore_errors=True)
