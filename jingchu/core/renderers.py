@@ -26,8 +26,6 @@ from django.http import HttpRequest
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
-from jingchu.core import memo
-
 # Datetimes go to Django's encoder so their spelling stays as clients know it; keys that are
 # not strings (integers, dates) become strings as the standard library made them.
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
@@ -35,28 +33,21 @@ _ENCODER = NinjaJSONEncoder()  # stateless: one instance serves every thread
 _TEMPORAL = (dt.datetime, dt.date, dt.time)
 
 
-# Datetimes as spelled, by value and UTC offset (equal datetimes with equal offsets have the same
-# wall-clock fields, so the same text). Why: an answer often holds one moment several times (a
-# new case's creation, submission and first event), and spelling one took ~2 µs. Bounded:
-# cleared when full.
-_SPELLED: dict[tuple[dt.datetime, dt.timedelta | None], str] = {}
-SPELLED_CACHE_SIZE = 4096
-
-
-def _spelled(value: dt.datetime) -> str:
-    key = (value, value.utcoffset())
-    text = _SPELLED.get(key)
-    if text is None:
-        text = memo.keep(_SPELLED, key, DjangoJSONEncoder.default(_ENCODER, value),
-                         SPELLED_CACHE_SIZE)
-    return text
+def _utc(value: dt.datetime) -> str:
+    """A UTC datetime as Django's encoder spells it (milliseconds, "Z"), without its layers.
+    Why: the API's datetimes are UTC (`timezone.now()`, USE_TZ), an answer holds several, and
+    each went from orjson through four Python calls to `isoformat`. In place, under load, a new
+    case's answer took 30 µs to write that way and takes 24 µs this way (bench/HISTORY.md,
+    "Fifteenth session"); tests/test_renderers.py holds this spelling equal to Django's."""
+    text = value.isoformat()  # "YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00"
+    return f"{text[:23] if value.microsecond else text[:19]}Z"
 
 
 def _default(value: Any) -> Any:
-    # Most values that reach here are datetimes: Django's own spelling at once, without ninja's
-    # four checks for other types first.
-    if type(value) is dt.datetime:  # exactly: a subclass may spell itself otherwise
-        return _spelled(value)
+    # Most values that reach here are UTC datetimes: spelled at once. Other datetimes, dates and
+    # times take Django's own spelling, without ninja's four checks for other types first.
+    if type(value) is dt.datetime and value.tzinfo is dt.UTC:  # exactly: a subclass may differ
+        return _utc(value)
     if isinstance(value, _TEMPORAL):
         return DjangoJSONEncoder.default(_ENCODER, value)
     return _ENCODER.default(value)

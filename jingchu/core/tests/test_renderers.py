@@ -9,6 +9,7 @@ import json
 import uuid
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -113,3 +114,16 @@ def test_one_moment_is_spelled_by_its_own_offset_each_time():
     assert expected[0] != expected[1]
     for _ in range(2):  # the second time from the kept spellings
         assert json.loads(renderers.dumps(values)) == expected
+
+
+@pytest.mark.parametrize("microsecond", [0, 1, 500, 999, 1000, 567891, 999999])
+def test_a_utc_datetime_is_spelled_as_django_spells_it(microsecond: int):
+    # UTC datetimes are spelled without Django's encoder: with and without a fraction, and
+    # fractions below a millisecond (Django keeps ".000"). Equal moments in other UTC zones take
+    # Django's own way, and agree.
+    at = dt.datetime(2026, 12, 1, 2, 3, 4, microsecond, tzinfo=UTC)
+    expected = DjangoJSONEncoder().default(at)
+    assert renderers.dumps([at]) == f'["{expected}"]'.encode()
+    zones = (ZoneInfo("UTC"), dt.timezone(dt.timedelta(0)))
+    for same in (at.replace(tzinfo=zone) for zone in zones):
+        assert renderers.dumps([same]) == f'["{expected}"]'.encode()
