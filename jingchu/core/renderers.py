@@ -5,8 +5,9 @@ a new case's answer, and its decoder, with the hooks that made it strict, ~11 µ
 submission; orjson does each in ~1 µs. That is ~4% of a submission's CPU in the web process
 (bench/HISTORY.md, "Ninth session"); every other answer is written faster too.
 
-What the API sends does not change in meaning: datetimes, dates and times are still written by
-Django's encoder (milliseconds, "Z" for UTC), and so is every type JSON has no form for
+What the API sends does not change in meaning: datetimes, dates and times are still spelled as
+Django's encoder spells them (milliseconds, "Z" for UTC; UTC datetimes by `_utc`, the others by
+the encoder itself), and every type JSON has no form for is written by that encoder too
 (decimals and lazy translations as strings, pydantic models as their dump). Only the spelling
 does: no spaces after separators, and text as UTF-8 rather than \\u escapes (the answer's
 Content-Type says utf-8). NaN, which the old encoder wrote as an invalid `NaN`, is now `null`,
@@ -26,8 +27,8 @@ from django.http import HttpRequest
 from ninja.renderers import BaseRenderer
 from ninja.responses import NinjaJSONEncoder
 
-# Datetimes go to Django's encoder so their spelling stays as clients know it; keys that are
-# not strings (integers, dates) become strings as the standard library made them.
+# Datetimes come back to `_default` so their spelling stays as clients know it (Django's); keys
+# that are not strings (integers, dates) become strings as the standard library made them.
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 _ENCODER = NinjaJSONEncoder()  # stateless: one instance serves every thread
 _TEMPORAL = (dt.datetime, dt.date, dt.time)
