@@ -67,6 +67,12 @@ bench: $(STAMP)
 bench-instructions: $(STAMP)
 	$(BIN)/python bench/instructions.py
 
+# What each part of a submission and of the anchor costs in place (thread CPU, in-process,
+# PostgreSQL); prints a table (bench/parts.py).
+.PHONY: bench-parts
+bench-parts: $(STAMP)
+	$(BIN)/python bench/parts.py
+
 # What the case-number counter row costs PostgreSQL: the submission's statement under pgbench with
 # 8, 2 and 1 clients, with and without the counter; prints a table (bench/HISTORY.md).
 .PHONY: bench-counter

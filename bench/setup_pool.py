@@ -8,6 +8,8 @@ group commit writes them, for pgbench.
 `loop OUT_DIR N [PATH STATUS]`: 30 warm posts, then N more, straight to the API process's WSGI
 application, nothing else, the per-process caches kept throughout (bench/instructions.py counts
 the instructions of this under callgrind).
+`parts OUT_DIR N`: the same loop with the thread's CPU time taken around named parts of a
+submission and of the anchor, written as JSON (bench/parts.py prints the table).
 """
 
 from __future__ import annotations
@@ -192,6 +194,78 @@ def loop(out: Path, n: int, path: str, status: int) -> None:
         assert started.pop().startswith(str(status)), content[:300]
 
 
+# The parts timed by `parts`: (module, attribute, what it is). Each is called through its
+# module's global or its class, so replacing the attribute times every call.
+PARTS = (
+    ("jingchu.cases.bearer", "OIDCBearer.authenticate", "the bearer check"),
+    ("jingchu.services.eforms", "clean", "JSON Schema (eforms.clean)"),
+    ("jingchu.cases.actions.applications", "_checked_version", "the version's checks"),
+    ("jingchu.cases.precheck", "eligibility_problems", "eligibility pre-check"),
+    ("jingchu.core.instances", "new", "new model instances"),
+    ("jingchu.cases.writes", "store_submitted", "storing (all of it)"),
+    ("jingchu.cases.writes", "_store_in_one_statement", "- one statement (a batch of one)"),
+    ("jingchu.cases.writes", "_statement", "- - the statement's text and values"),
+    ("jingchu.core.prepared", "prepared_cursor", "- - the kept cursor"),
+    ("django.db.backends.utils", "CursorWrapper.execute", "- - Django's cursor execute"),
+    ("jingchu.core.prepared", "_Preparing.execute", "- - - psycopg's execute (prepared)"),
+    ("jingchu.cases.api", "_bare_insert", "the anchor's insert (all of it)"),
+    ("jingchu.cases.api", "_case_out", "the answer's dict (_case_out)"),
+    ("jingchu.core.renderers", "dumps", "writing the answer's JSON"),
+    ("ninja.main", "NinjaAPI.create_response", "the response (JSON and HttpResponse)"),
+)
+
+
+def _timed(totals: dict[str, int], label: str, function: Any) -> Any:
+    """`function`, adding the calling thread's CPU time in it to `totals[label]`. Calls of one
+    part inside another (a recursion) are counted once, at the outermost."""
+    depth = [0]
+
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        if depth[0]:
+            return function(*args, **kwargs)
+        depth[0] += 1
+        started = time.thread_time_ns()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[label] += time.thread_time_ns() - started
+            depth[0] -= 1
+    return timed
+
+
+def parts(out: Path, n: int) -> None:
+    """Per request, µs of the thread's CPU in each of PARTS and in the whole request, for the
+    submission and for the anchor: what each part costs in place, run once per request amid
+    everything else (bench/HISTORY.md, "Fifteenth session": in place such a part can cost
+    several times what it costs alone in a loop). One thread; the timers themselves cost
+    ~0.3 µs per timed call."""
+    import importlib
+
+    from jingchu.wsgi_api import application  # noqa: F401  # everything imported first
+
+    totals: dict[str, int] = {}
+    for module_name, attribute, label in PARTS:
+        owner: Any = importlib.import_module(module_name)
+        name = attribute
+        if "." in attribute:
+            class_name, name = attribute.split(".")
+            owner = getattr(owner, class_name)
+        totals[label] = 0
+        setattr(owner, name, _timed(totals, label, getattr(owner, name)))
+    answer: dict[str, dict[str, float | None]] = {}
+    for kind, path, status in (("submission", "/api/v1/cases/", 201),
+                               ("anchor", "/api/v1/cases/bench/bare", 200)):
+        loop(out, 0, path, status)  # the 30 warm posts, not counted
+        for label in totals:
+            totals[label] = 0
+        started = time.thread_time_ns()
+        loop(out, n - 30, path, status)  # 30 warm posts more: n posts in all, all counted
+        whole = time.thread_time_ns() - started
+        answer[kind] = {"the whole request": whole / n / 1000} | {
+            label: spent / n / 1000 if spent else None for label, spent in totals.items()}
+    (out / "parts.json").write_text(json.dumps(answer, ensure_ascii=False, indent=1))
+
+
 def statement(out: Path) -> None:
     """The statement of one real submission (cases.writes), its values inlined, as
     OUT/statement.sql for pgbench (bench/counter_contention.py)."""
@@ -229,6 +303,8 @@ def main() -> None:
         profile(out, int(sys.argv[3]))
     elif command == "statement":
         statement(out)
+    elif command == "parts":
+        parts(out, int(sys.argv[3]))
     elif command == "loop":
         path, status = (sys.argv[4], int(sys.argv[5])) if len(sys.argv) > 5 else (
             "/api/v1/cases/", 201)
