@@ -36,6 +36,26 @@ def _rounds(rounds: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
         f"{a['all_cpu_ms']:.2f} |" for i, (b, a) in enumerate(rounds, 1))
 
 
+# One run of `setup_pool.py parts`: kind ("submission", "anchor") -> part -> µs per request
+# (None: the part did not run for that kind).
+PartsRound = dict[str, dict[str, float | None]]
+PARTS_NOTE = ("the thread's CPU time; each - is one level inside the part above it (Django's "
+              "cursor execute: in storing's statement, or in the anchor's insert); the timers "
+              "cost ~0.3 µs per timed call")
+
+
+def parts_table(rounds: list[PartsRound]) -> str:
+    """Each part's median over `rounds`, submission beside anchor, in setup_pool.PARTS order."""
+    lines = ["| part | submission, µs per request | anchor, µs per request |", "|---|---|---|"]
+    for label in rounds[0]["submission"]:
+        cells = []
+        for kind in ("submission", "anchor"):
+            values = [v for r in rounds if (v := r[kind].get(label)) is not None]
+            cells.append(f"{statistics.median(values):,.1f}" if values else "")
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
 def write_results(path: Path, machine: dict[str, str], bare: dict[str, Any],
                   api: dict[str, Any], profile: dict[str, Any], meta: dict[str, Any]) -> None:
     rounds = meta["rounds"]
@@ -94,7 +114,14 @@ All rounds together (latencies: the median round's):
 - CPU columns: the web server's CPU, and the whole machine's busy time (server, PostgreSQL,
   wrk), per acknowledged request; 2 cores give 2,000 ms of CPU per second.
 
+## What each part costs in place (one process, one thread, {meta["parts_n"]:,} posts of each kind)
+`make bench-parts` measures the same in rounds; {PARTS_NOTE}.
+
+{parts_table([meta["parts"]])}
+
 ## Where the time goes (one process, in-process client, cProfile, {profile["n"]} submissions)
+cProfile's own cost falls on every call, so it inflates the parts that make many small calls;
+the in-place figures above are the better guide to what each part costs.
 {profile["ms_per_submission"]:.2f} ms per submission under the profiler;
 {profile["queries"]} SQL statements per submission ({kinds}).
 

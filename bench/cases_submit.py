@@ -40,6 +40,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SECONDS = {"warm": 4, "bare": 6, "api": 12}  # the anchor's and the submissions' window per round
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+PARTS_N = 1000  # posts of each kind timed in place for RESULTS.md (make bench-parts: more)
 API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
 CLK = os.sysconf("SC_CLK_TCK")
 SERVER = os.environ.get("BENCH_SERVER", "granian")
@@ -244,6 +245,9 @@ def main() -> None:
         server = None
         run([str(BIN / "python"), "bench/setup_pool.py", "profile", str(tmp), "300"], env)
         profile = json.loads((tmp / "profile.json").read_text())
+        run([str(BIN / "python"), "bench/setup_pool.py", "parts", str(tmp), str(PARTS_N)],
+            env | {"DJANGO_SETTINGS_MODULE": "jingchu.settings_api"})  # the API process's
+        parts = json.loads((tmp / "parts.json").read_text())
         machine = versions()
         from bench_report import write_results  # beside this script (on sys.path)
 
@@ -253,6 +257,7 @@ def main() -> None:
                        "server": server_label(),
                        "load_start": load_start,
                        "group_commit": config.get("JINGCHU_GROUP_COMMIT"),
+                       "parts": parts, "parts_n": PARTS_N,
                        "elapsed": time.time() - started})
         ratios = [a["rate"] / b["rate"] for b, a in rounds]
         print(f"ratio (median round) {statistics.median(ratios):.2f}; wrote bench/RESULTS.md")

@@ -22,6 +22,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench_report import PARTS_NOTE, PartsRound, parts_table
 from cases_submit import BIN, PG, bench_env, demo_database, run
 
 N = int(os.environ.get("BENCH_N", "3000"))
@@ -30,24 +31,10 @@ DB = "jingchu_parts"
 WHOLE = "the whole request"
 
 
-Round = dict[str, dict[str, float | None]]  # kind -> part -> µs per request (None: not run)
-
-
-def _round(tmp: Path, env: dict[str, str]) -> Round:
+def _round(tmp: Path, env: dict[str, str]) -> PartsRound:
     run([str(BIN / "python"), "bench/setup_pool.py", "parts", str(tmp), str(N)], env)
-    found: Round = json.loads((tmp / "parts.json").read_text())
+    found: PartsRound = json.loads((tmp / "parts.json").read_text())
     return found
-
-
-def _table(rounds: list[Round]) -> str:
-    lines = ["| part | submission, µs per request | anchor, µs per request |", "|---|---|---|"]
-    for label in rounds[0]["submission"]:  # the parts in their order
-        cells = []
-        for kind in ("submission", "anchor"):
-            values = [v for r in rounds if (v := r[kind].get(label)) is not None]
-            cells.append(f"{statistics.median(values):,.1f}" if values else "")
-        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
-    return "\n".join(lines)
 
 
 def main() -> None:
@@ -57,11 +44,8 @@ def main() -> None:
         demo_database(DB, env, tmp)
         api_env = env | {"DJANGO_SETTINGS_MODULE": "jingchu.settings_api"}
         rounds = [_round(tmp, api_env) for _ in range(ROUNDS)]
-        print(f"{N:,} posts of each kind per round, {ROUNDS} rounds, medians; the thread's CPU "
-              "time. Each - is one level inside the part above it (Django's cursor execute: in\n"
-              "storing's statement, or in the anchor's insert); the timers cost ~0.3 µs per "
-              "timed call")
-        print(_table(rounds))
+        print(f"{N:,} posts of each kind per round, {ROUNDS} rounds, medians; {PARTS_NOTE}")
+        print(parts_table(rounds))
         wholes = [(r["submission"][WHOLE] or 0) / (r["anchor"][WHOLE] or 1) for r in rounds]
         print(f"\nsubmission / anchor, whole request: {statistics.median(wholes):.2f} "
               f"(rounds {', '.join(f'{w:.2f}' for w in wholes)})")
