@@ -39,6 +39,7 @@ def _rounds(rounds: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
 # One run of `setup_pool.py parts`: kind ("submission", "anchor") -> part -> µs per request
 # (None: the part did not run for that kind).
 PartsRound = dict[str, dict[str, float | None]]
+WHOLE = "the whole request"  # the row beside the parts: all of one request
 PARTS_NOTE = ("the thread's CPU time; each - is one level inside the part above it (Django's "
               "cursor execute: in storing's statement, or in the anchor's insert); the timers "
               "cost ~0.3 µs per timed call")

@@ -22,13 +22,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bench_report import PARTS_NOTE, PartsRound, parts_table
+from bench_report import PARTS_NOTE, WHOLE, PartsRound, parts_table
 from cases_submit import BIN, PG, bench_env, demo_database, run
 
 N = int(os.environ.get("BENCH_N", "3000"))
 ROUNDS = int(os.environ.get("BENCH_PARTS_ROUNDS", "3"))
 DB = "jingchu_parts"
-WHOLE = "the whole request"
 
 
 def _round(tmp: Path, env: dict[str, str]) -> PartsRound:

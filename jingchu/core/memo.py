@@ -1,7 +1,7 @@
 """Per-process caches bounded by emptying: the rule the API's hot path keeps its memos by.
 
 Why emptying, not least-recently-used order: these caches hold values that are few in practice
-(a version's requirements, an address, a moment's spelling), so one that fills up is rare and
+(a version's requirements, a source address), so one that fills up is rare and
 starting again costs one miss per key, where keeping an order would cost on every hit.
 """
 

@@ -112,7 +112,7 @@ def test_one_moment_is_spelled_by_its_own_offset_each_time():
     values = [at_utc, same_moment, at_utc, same_moment.replace(tzinfo=None)]
     expected = [DjangoJSONEncoder().default(v) for v in values]
     assert expected[0] != expected[1]
-    for _ in range(2):  # the second time from the kept spellings
+    for _ in range(2):  # the same answer every time
         assert json.loads(renderers.dumps(values)) == expected
 
 
