@@ -142,7 +142,11 @@ def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
                "-s", str(ROOT / "bench" / "submit.lua"), f"http://127.0.0.1:{PORT}{path}",
                "--", path, str(tmp / "body.json"), str(tmp / "tokens.txt"), str(expected)])
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-    return json.loads(line.removeprefix("RESULT "))
+    result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
+    # The first answer that was not the expected one, if any, so a refusal can be explained.
+    result["first_bad"] = next((x.removeprefix("FIRST_BAD ") for x in out.splitlines()
+                                if x.startswith("FIRST_BAD ")), "")
+    return result
 
 
 def warm(path: str, expected: int, tmp: Path) -> None:
@@ -176,6 +180,7 @@ def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     total = {key: sum(r[key] for r in rounds) for key in
              ("ok", "bad", "sent", "stored", "duration_us", "app_ticks", "all_ticks")}
     total |= {key: statistics.median(r[key] for r in rounds) for key in ("p50_us", "p99_us")}
+    total["first_bad"] = next((r["first_bad"] for r in rounds if r.get("first_bad")), "")
     return _rated(total)
 
 
@@ -208,12 +213,14 @@ def server_label() -> str:
 
 def check(r: dict[str, Any]) -> str:
     unanswered = r["sent"] - r["ok"] - r["bad"]
+    refused = (f" ({r['bad']} refused, the first: `{r['first_bad'][:200]}`)"
+               if r["bad"] and r.get("first_bad") else "")
     if r["stored"] == r["ok"]:
-        return "stored == acknowledged"
+        return "stored == acknowledged" + refused
     if r["ok"] < r["stored"] <= r["ok"] + unanswered:
         return (f"stored = acknowledged + {r['stored'] - r['ok']}: requests in flight when wrk "
-                f"stopped ({unanswered} unanswered), none lost")
-    return f"MISMATCH: stored {r['stored']} vs acknowledged {r['ok']}"
+                f"stopped ({unanswered} unanswered), none lost{refused}")
+    return f"MISMATCH: stored {r['stored']} vs acknowledged {r['ok']}{refused}"
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ local path, body, expected
 local tokens = {}
 local counter = 0
 sent, ok, bad = 0, 0, 0
+first_bad = ""  -- the first unexpected answer's status and the start of its body
 
 function setup(thread)
   table.insert(threads, thread)
@@ -33,11 +34,25 @@ function request()
 end
 
 function response(status, headers, resp)
-  if status == expected then ok = ok + 1 else bad = bad + 1 end
+  if status == expected then
+    ok = ok + 1
+  else
+    bad = bad + 1
+    if first_bad == "" then
+      first_bad = status .. " " .. string.sub(resp or "", 1, 300):gsub("%s+", " ")
+    end
+  end
 end
 
 dofile("bench/wrk_done.lua")  -- wrk runs from the project root
 
 function done(summary, latency, requests)
   report_done(threads, summary, latency)
+  for _, t in ipairs(threads) do
+    local first = t:get("first_bad")
+    if first ~= nil and first ~= "" then
+      io.write("FIRST_BAD " .. first .. "\n")
+      break
+    end
+  end
 end
