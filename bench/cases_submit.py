@@ -2,8 +2,9 @@
 server (the limit), in one run. `make bench` runs it and writes bench/RESULTS.md.
 
 As deployed: PostgreSQL on 127.0.0.1:5432 (a dedicated database, dropped at the end), the API's
-own process for bearer-token callers (jingchu.wsgi_api, settings_api) under granian with 2
-workers x 8 threads (BENCH_THREADS; 4 until the eleventh session), wrk with bench/submit.lua
+own process for bearer-token callers (jingchu.wsgi_api, settings_api) under granian with 3
+workers x 8 threads (BENCH_WORKERS, 2 until the sixteenth session; BENCH_THREADS, 4 until the
+eleventh), wrk with bench/submit.lua
 on the same machine, bearer tokens from the platform's OIDC provider for a pool of citizens.
 Both endpoints are served by that one server. They are measured in alternating rounds (anchor,
 then submissions, BENCH_ROUNDS times, 5 by default), and the ratio is each round's submissions
@@ -45,6 +46,10 @@ API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
 CLK = os.sysconf("SC_CLK_TCK")
 SERVER = os.environ.get("BENCH_SERVER", "granian")
 APP = os.environ.get("BENCH_APP", "jingchu.wsgi_api:application")
+# The API process's layout (docs/api.md): 3 workers x 8 threads on 2 cores (bench/HISTORY.md,
+# "Sixteenth session").
+WORKERS = os.environ.get("BENCH_WORKERS", "3")
+THREADS = os.environ.get("BENCH_THREADS", "8")
 
 
 def run(cmd: list[str], env: dict[str, str] | None = None, quiet: bool = True) -> str:
@@ -99,12 +104,13 @@ def machine_busy() -> int:
     return sum(parts) - parts[3] - parts[4]  # everything but idle and iowait
 
 
-def start_granian(env: dict[str, str], app: str) -> subprocess.Popen[bytes]:
-    """granian serving the WSGI application `app` on PORT (BENCH_WORKERS x BENCH_THREADS)."""
+def start_granian(env: dict[str, str], app: str, workers: str = WORKERS,
+                  threads: str = THREADS) -> subprocess.Popen[bytes]:
+    """granian serving the WSGI application `app` on PORT (`workers` x `threads`; by default the
+    API process's, BENCH_WORKERS x BENCH_THREADS)."""
     return listening(subprocess.Popen([
         str(BIN / "granian"), "--interface", "wsgi",
-        "--workers", os.environ.get("BENCH_WORKERS", "2"),
-        "--blocking-threads", os.environ.get("BENCH_THREADS", "8"), "--no-ws",
+        "--workers", workers, "--blocking-threads", threads, "--no-ws",
         "--log-level", "warning", "--host", "127.0.0.1", "--port", str(PORT), app],
         cwd=ROOT, env=env), "granian")
 
@@ -205,8 +211,7 @@ def versions() -> dict[str, str]:
 def server_label() -> str:
     if SERVER == "granian":
         return (f"granian ({run([str(BIN / 'granian'), '--version']).strip()}) serving `{APP}`, "
-                f"{os.environ.get('BENCH_WORKERS', '2')} workers x "
-                f"{os.environ.get('BENCH_THREADS', '8')} threads")
+                f"{WORKERS} workers x {THREADS} threads")
     return ("gunicorn `jingchu.wsgi` with bench/gunicorn.conf.py (2 gthread workers x 4 threads, "
             "GIL switch interval 1 ms)")
 

@@ -63,6 +63,9 @@ SERVER = os.environ.get("BENCH_SERVER", "granian")
 # server uses this one when it answers, the in-process cache otherwise (BENCH_REDIS_URL="").
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 GATEWAY_APP = "jingchu.wsgi_gateway:application"
+# The gateway process's layout (docs/gateway.md); RESULTS-gateway.md was measured with it.
+GATEWAY_WORKERS = os.environ.get("BENCH_WORKERS", "2")
+GATEWAY_THREADS = os.environ.get("BENCH_THREADS", "4")
 ANCHOR_SQL = """\\set n random(1, {keys})
 SELECT id_number, name, gender, birth_date, address, phone FROM sharing_personrecord
  WHERE id_number_index = (SELECT idx FROM bench_keys WHERE n = :n);
@@ -131,7 +134,8 @@ def server_env(env: dict[str, str], with_redis: bool) -> dict[str, str]:
 def serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
     if SERVER == "gunicorn":
         return start_server(env)
-    return start_granian(env, GATEWAY_APP)
+    # The gateway's own layout (docs/gateway.md), not the case API's.
+    return start_granian(env, GATEWAY_APP, GATEWAY_WORKERS, GATEWAY_THREADS)
 
 
 def server_pids(server: subprocess.Popen[bytes]) -> list[int]:

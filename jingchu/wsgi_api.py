@@ -1,6 +1,6 @@
 """WSGI entry point of the API's own server process for bearer-token callers (settings_api):
 
-    granian --interface wsgi --workers 2 --blocking-threads 8 jingchu.wsgi_api:application
+    granian --interface wsgi --workers 3 --blocking-threads 8 jingchu.wsgi_api:application
 """
 
 import os
