@@ -28,6 +28,15 @@ NEAR_DUE_WORKING_DAYS = 2
 INTAKE_NOTICE_WORKING_DAYS = 5
 
 
+def day_of(moment: dt.datetime) -> dt.date:
+    """The date of `moment` (aware) in the platform's time zone (TIME_ZONE): the day a case is
+    received on is Hubei's, whatever zone a request might activate for display. Why not
+    `timezone.localdate(moment)`: asking for the active zone reads a context-local, ~2% of a
+    submission in the web process (bench/HISTORY.md, "Sixteenth session"); no request activates
+    another zone, so the two give the same day."""
+    return timezone.localdate(moment, timezone.get_default_timezone())
+
+
 def promised_days(case: Case) -> int:
     """The implementing organization's promise where it makes one, else the item's."""
     own = case.implementation.promised_days

@@ -37,7 +37,6 @@ from django.db import (
     DEFAULT_DB_ALIAS,
     DataError,
     IntegrityError,
-    connection,
     connections,
     models,
     transaction,
@@ -73,11 +72,12 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
     the server as it ends: no round trip to the client while the counter row is locked; other
     threads' submissions waiting meanwhile go in the same statement (`_store_batch`).
     Inside a caller's transaction (tests, other actions) it simply joins it."""
+    conn = connections[DEFAULT_DB_ALIAS]  # once: each use of the `connection` proxy looks it up
     try:
-        if connection.vendor != "postgresql":
+        if conn.vendor != "postgresql":
             with transaction.atomic():
                 _store_with_orm(case, prefix, events, audits)
-        elif connection.in_atomic_block:
+        elif conn.in_atomic_block:
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
                 _store_in_one_statement(case, prefix, events, audits)
         elif settings.GROUP_COMMIT:

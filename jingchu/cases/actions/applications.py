@@ -105,7 +105,7 @@ def do_submit_application(
     if errors:
         raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})
     now = timezone.now()
-    today = timezone.localdate(now)
+    today = clock.day_of(now)
     case = instances.new(
         Case, item=implementation.item, version=version, implementation=implementation,
         handling_org=implementation.organization, applicant=applicant,

@@ -147,3 +147,13 @@ def test_completed_and_paused_cases_have_their_own_colour(catalog):
                       .values_list("pk", flat=True))
         assert (done.pk in matched) == (state == SlaState.NONE)
         assert (paused.pk in matched) == (state == SlaState.PAUSED)
+
+
+@pytest.mark.parametrize(("moment", "day"), [
+    (dt.datetime(2026, 12, 1, 15, 59, 59, tzinfo=dt.UTC), D(2026, 12, 1)),  # 23:59:59 in Hubei
+    (dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC), D(2026, 12, 2)),  # midnight in Hubei
+])
+def test_the_day_a_case_is_received_is_hubeis_whatever_zone_is_active(moment, day):
+    assert clock.day_of(moment) == day == timezone.localdate(moment)
+    with timezone.override("UTC"):  # a zone activated for display does not move the day
+        assert clock.day_of(moment) == day
