@@ -134,7 +134,6 @@ def server_env(env: dict[str, str], with_redis: bool) -> dict[str, str]:
 def serve(env: dict[str, str]) -> subprocess.Popen[bytes]:
     if SERVER == "gunicorn":
         return start_server(env)
-    # The gateway's own layout (docs/gateway.md), not the case API's.
     return start_granian(env, GATEWAY_APP, GATEWAY_WORKERS, GATEWAY_THREADS)
 
 

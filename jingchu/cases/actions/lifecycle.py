@@ -88,7 +88,7 @@ def _intake_closed(case: Case, name: str, today: dt.date) -> None:
 def _apply_effects(actor: Any, case: Case, transition: Transition, reason: str,
                    via: Organization | None) -> dict[str, Any]:
     """Apply the transition's effects to the case; answers details for its timeline event."""
-    today = timezone.localdate()
+    today = clock.day_of(timezone.now())
     name = transition.name
     details: dict[str, Any] = {}
     if name in {"submit", "resubmit"}:
