@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+import json
 import uuid
 from typing import Any
 
@@ -16,6 +18,7 @@ from jingchu.cases.choices import CaseStatus
 from jingchu.cases.models import Case, CaseEvent
 from jingchu.cases.tests.test_submit_application import ON_POSTGRESQL, _submit, _user
 from jingchu.core import audit
+from jingchu.core.models import AuditEvent
 
 
 def _plain(value: Any) -> Any:
@@ -120,3 +123,40 @@ def test_the_statements_text_is_kept_per_shape(catalog):
     for sql, params in ((one, one_params), (two, two_params)):
         assert sql.count("%s") == len(params)
     assert writes._statement(case, "Q", events, [submit], conn)[0] is one  # kept
+
+
+@pytest.mark.parametrize("value", [
+    {}, [], {"姓名": "张三", "地址": "武汉市洪山区珞喻路 1037 号", "n": 3, "x": 2.5, "ok": True,
+             "none": None, "list": [1, "二", {"三": [False]}]},
+    {"big": 2**70, "negative": -(2**63) - 1},  # past 64 bits: json.dumps writes it
+    ["\u2028", "\\", "\"", "\x00 \x1f", "😀"],
+])
+def test_json_text_reads_back_as_what_json_dumps_writes(value):
+    assert json.loads(writes.json_text(value)) == json.loads(json.dumps(value)) == value
+
+
+@pytest.mark.parametrize("value", [
+    {"at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)}, {"d": decimal.Decimal("1.5")},
+    {1: "a key that is not text"}, [CaseStatus.SUBMITTED],
+])
+def test_json_text_leaves_to_json_dumps_what_orjson_would_write_otherwise(value):
+    # The same outcome as Django's json.dumps: the same text, or the same refusal.
+    try:
+        expected: Any = json.dumps(value)
+    except TypeError as error:
+        expected = type(error)
+    try:
+        got: Any = writes.json_text(value)
+    except TypeError as error:
+        got = type(error)
+    assert got == expected
+
+
+def test_a_json_columns_value_is_written_by_json_text_on_postgresql_only():
+    field = AuditEvent._meta.get_field("details")
+    prep = writes._prep(field)
+    postgresql = connections["default"] if connections["default"].vendor == "postgresql" else None
+    if postgresql is not None:
+        sent = prep({"a": 1}, postgresql)
+        assert isinstance(sent, Jsonb) and sent.dumps is writes.json_text
+    assert prep(None, connections["default"]) is None
