@@ -10,6 +10,10 @@ Where Django's positional path would only store each value (no signal receivers 
 models, no `__init__` of the model's own, no field whose attribute converts what is set), the
 values go into the instance's dict at once: that path's `setattr` calls a key's descriptor for
 every relation (ten on a case), to clear a cache a new instance does not have yet.
+A model filled in that way is made from its prototype (`_Prototype`): a copy of the row of its
+constant defaults, the given values put in, and only the defaults made per instance (a new
+UUID, a new dict) called. Why: going through every field to find its value cost a case ~1 µs per
+field, and a case has 25 (bench/HISTORY.md, "Seventeenth session").
 tests/test_instances.py holds its instances equal to the keyword path's.
 """
 
@@ -18,8 +22,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
-from django.db import models, router
+from django.db import DEFAULT_DB_ALIAS, models, router
 from django.db.models.base import ModelState
+from django.db.models.fields import NOT_PROVIDED
 from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.db.models.signals import post_init, pre_init
 
@@ -106,9 +111,95 @@ def new(model: type[M], **values: Any) -> M:
     """`model(**values)`, the same instance: fields by name (a related object) or by attname
     (its key), every other field its default. An unknown name, or a related object of the wrong
     model, is refused as Django refuses it."""
+    prototype = _prototype(model)
+    if prototype is None or pre_init.receivers or post_init.receivers:
+        return _new_by_fields(model, values)
+    row = prototype.row.copy()
+    cached: list[tuple[str, models.Model | None]] = []
+    keys = prototype.keys
+    for key, value in values.items():
+        slot = keys.get(key)
+        if slot is None:
+            return model(**values)  # refused by Django's keyword path, in its words
+        attname, related, target = slot
+        if related is not None:  # a related object, given by the field's name
+            if attname in values:
+                return model(**values)  # both object and key: as Django's path takes them
+            if value is not None and not isinstance(value, related):
+                raise ValueError(f'Cannot assign "{value!r}": "{model.__name__}.{key}" '
+                                 f'must be a "{related.__name__}" instance.')
+            cached.append((key, value))
+            value = None if value is None else getattr(value, target)
+        row[attname] = value
+    for name, attname, default in prototype.made:
+        if name not in values and attname not in values:
+            row[attname] = default()
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance.__dict__.update(row)
+    _cache_related(instance, cached)
+    return instance
+
+
+class _Prototype(NamedTuple):
+    # Every field's attname, in field order, with its default where that is the same object
+    # on every call (None, "", a constant), else None until `made` fills it.
+    row: dict[str, Any]
+    # name or attname -> (attname, the related model when given as an object, the related
+    # object's attribute holding the key).
+    keys: dict[str, tuple[str, type[models.Model] | None, str]]
+    # (name, attname, default) of the fields whose default makes a new value each time.
+    made: tuple[tuple[str, str, Callable[[], Any]], ...]
+
+
+_PROTOTYPES: dict[type[models.Model], _Prototype | None] = {}
+
+
+def _prototype(model: type[models.Model]) -> _Prototype | None:
+    """The model's prototype when its instances may be made by filling their dict (`_plan` and
+    `_direct_names` both allow it), else None."""
+    if model in _PROTOTYPES:
+        return _PROTOTYPES[model]
+    plan = _plan(model)
+    prototype = None
+    if plan is not None and _direct_names(model) is not None:
+        row: dict[str, Any] = {}
+        keys: dict[str, tuple[str, type[models.Model] | None, str]] = {}
+        made: list[tuple[str, str, Callable[[], Any]]] = []
+        for name, attname, field, related, target, default in plan:
+            constant = _is_constant(field)
+            row[attname] = default() if constant else None
+            if not constant:
+                made.append((name, attname, default))
+            keys[attname] = (attname, None, "")
+            if related is not None:
+                keys[name] = (attname, related, target)
+        prototype = _Prototype(row, keys, tuple(made))
+    _PROTOTYPES[model] = prototype
+    return prototype
+
+
+def _is_constant(field: models.Field[Any, Any]) -> bool:
+    """Whether the field's default is the same object on every call: no database default, and
+    no callable default of its own (Django's factory then answers None, "" or the one value
+    given). Any field class with its own `get_default` but a plain ForeignKey is asked each
+    time."""
+    if field.db_default is not NOT_PROVIDED:
+        return False
+    if type(field).get_default is not models.Field.get_default and type(
+            field) is not models.ForeignKey:
+        return False
+    return not (field.has_default() and callable(field.default))
+
+
+def _new_by_fields(model: type[M], values: dict[str, Any]) -> M:
+    """`new` going through every field in order, for a model that is not filled in directly.
+    Anything left over (an unknown name, an object and its key both given) takes Django's
+    keyword path, which refuses it or takes it in its own way."""
     plan = _plan(model)
     if plan is None:
         return model(**values)
+    given = dict(values)
     args: list[Any] = []
     cached: list[tuple[str, models.Model | None]] = []
     for name, attname, _field, related, target, default in plan:
@@ -126,8 +217,7 @@ def new(model: type[M], **values: Any) -> M:
             value = default()
         args.append(value)
     if values:
-        raise TypeError(f"{model.__name__}() got unexpected keyword arguments: "
-                        f"{', '.join(sorted(values))}")
+        return model(**given)
     instance = _made(model, args)
     _cache_related(instance, cached)
     return instance
@@ -136,13 +226,30 @@ def new(model: type[M], **values: Any) -> M:
 def _cache_related(instance: models.Model, cached: list[tuple[str, models.Model | None]]) -> None:
     # What ForwardManyToOneDescriptor.__set__ does beyond copying the key, in the same order.
     state = instance._state
+    routed = bool(router.routers)
     for name, value in cached:
         if value is not None:
-            if state.db is None:
-                state.db = router.db_for_write(type(instance), instance=value)
-            if value._state.db is None:
-                value._state.db = router.db_for_write(type(value), instance=instance)
-            if not router.allow_relation(value, instance):
-                raise ValueError(f'Cannot assign "{value!r}": the current database router '
-                                 "prevents this relation.")
+            if routed:
+                _route(instance, value)
+            else:
+                # Without routers Django's answers are fixed: each takes the other's database,
+                # else the default, and a relation must stay within one database.
+                if state.db is None:
+                    state.db = value._state.db or DEFAULT_DB_ALIAS
+                if value._state.db is None:
+                    value._state.db = state.db
+                if value._state.db != state.db:
+                    raise ValueError(f'Cannot assign "{value!r}": the current database router '
+                                     "prevents this relation.")
         state.fields_cache[name] = value
+
+
+def _route(instance: models.Model, value: models.Model) -> None:
+    state = instance._state
+    if state.db is None:
+        state.db = router.db_for_write(type(instance), instance=value)
+    if value._state.db is None:
+        value._state.db = router.db_for_write(type(value), instance=instance)
+    if not router.allow_relation(value, instance):
+        raise ValueError(f'Cannot assign "{value!r}": the current database router '
+                         "prevents this relation.")

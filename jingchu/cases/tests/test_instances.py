@@ -107,3 +107,54 @@ def test_a_receiver_of_post_init_hears_every_new_instance(catalog):
     finally:
         post_init.disconnect(receiver, sender=Case)
     assert heard == [made]
+
+
+def test_each_instance_makes_its_own_defaults_and_shares_only_constant_ones(catalog):
+    values = _case_values(catalog, None)
+    del values["form_data"]
+    first, second = new(Case, **values), new(Case, **values)
+    assert first.uid != second.uid  # uuid4, called for each
+    assert first.form_data == second.form_data == {} and first.form_data is not second.form_data
+    _same(first, Case(**values))
+    assert (first.number, first.paused_working_days, first.decision_reason) == (None, 0, "")
+    assert new(Case, **values, uid=first.uid).uid == first.uid  # a given value: no default
+
+
+def test_an_object_and_its_key_both_given_are_taken_as_django_takes_them(catalog):
+    values = _case_values(catalog, None)
+    other = implementation(TAX_RECORD, "hb-sw", catalog).organization
+    for both in (values | {"item_id": values["item"].pk},  # the same key: the object stays
+                 values | {"handling_org_id": other.pk + 1}):  # another: the key wins
+        _same(new(Case, **both), Case(**both))
+
+
+def test_related_objects_on_two_databases_are_refused_as_django_refuses_them(catalog):
+    values = _case_values(catalog, None)
+    values["item"]._state.db = "elsewhere"  # the version stays on the default database
+    try:
+        with pytest.raises(ValueError, match="prevents this relation"):
+            Case(**values)
+        with pytest.raises(ValueError, match="prevents this relation"):
+            new(Case, **values)
+    finally:
+        values["item"]._state.db = "default"
+
+
+@pytest.mark.django_db(databases=["default"])
+def test_a_configured_router_is_asked(catalog, settings):
+    asked: list[str] = []
+
+    class Router:
+        def db_for_write(self, model: Any, **hints: Any) -> None:
+            asked.append(model.__name__)
+
+    from django.db import router
+
+    values = _case_values(catalog, None)
+    router.routers.append(Router())
+    try:
+        made = new(CaseEvent, case=new(Case, **values), at=timezone.now(), action="submit",
+                   to_status="submitted")
+    finally:
+        router.routers.pop()
+    assert "Case" in asked and "CaseEvent" in asked and made.case_id is None
