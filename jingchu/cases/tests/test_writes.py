@@ -104,6 +104,12 @@ def test_only_values_the_field_returns_unchanged_pass_through():
     assert not writes._passes(models.UUIDField())(str(uuid.uuid4()))
     assert not writes._passes(models.GenericIPAddressField())("10.0.0.1")  # adapted as inet
     assert not writes._passes(models.JSONField())({})
+    flag: Any = models.BooleanField()
+    assert writes._passes(flag)(True) and not writes._passes(flag)(1)  # 1 is made True
+    # The exact type asked first passes whole, as the test itself would pass it.
+    samples = {str: "a", int: 3, dt.date: dt.date(2026, 1, 1), uuid.UUID: uuid.uuid4(), bool: True}
+    for test, exact in writes._EXACT.items():
+        assert test(samples[exact])
 
 
 @ON_POSTGRESQL
