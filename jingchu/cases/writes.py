@@ -325,14 +325,17 @@ def _passes(field: models.Field[Any, Any]) -> Callable[[Any], bool]:
 _PLANS: dict[type[models.Model], tuple[_Column, ...]] = {}
 
 
+def _column(field: models.Field[Any, Any], conn: BaseDatabaseWrapper) -> _Column:
+    passes = _passes(field)
+    return _Column(conn.ops.quote_name(field.column), field.column, field.attname, field,
+                   _computes(field), passes, _EXACT.get(passes, _NoValue), _prep(field))
+
+
 def _plan(model: type[models.Model], conn: BaseDatabaseWrapper) -> tuple[_Column, ...]:
     plan = _PLANS.get(model)
     if plan is None:
-        plan = tuple(
-            _Column(conn.ops.quote_name(f.column), f.column, f.attname, f,
-                    _computes(f), _passes(f), _EXACT.get(_passes(f), _NoValue), _prep(f))
-            for f in model._meta.concrete_fields
-            if not isinstance(f, models.AutoField))  # BigAutoField too: the database numbers it
+        plan = tuple(_column(f, conn) for f in model._meta.concrete_fields
+                     if not isinstance(f, models.AutoField))  # BigAutoField too: numbered there
         _PLANS[model] = plan
     return plan
 

@@ -126,8 +126,7 @@ def new(model: type[M], **values: Any) -> M:
             if attname in values:
                 return model(**values)  # both object and key: as Django's path takes them
             if value is not None and not isinstance(value, related):
-                raise ValueError(f'Cannot assign "{value!r}": "{model.__name__}.{key}" '
-                                 f'must be a "{related.__name__}" instance.')
+                raise _wrong_model(model, key, value, related)
             cached.append((key, value))
             value = None if value is None else getattr(value, target)
         row[attname] = value
@@ -207,8 +206,7 @@ def _new_by_fields(model: type[M], values: dict[str, Any]) -> M:
             value = values.pop(name)
             if related is not None:
                 if value is not None and not isinstance(value, related):
-                    raise ValueError(f'Cannot assign "{value!r}": "{model.__name__}.{name}" '
-                                     f'must be a "{related.__name__}" instance.')
+                    raise _wrong_model(model, name, value, related)
                 cached.append((name, value))
                 value = None if value is None else getattr(value, target)
         elif attname in values:
@@ -239,8 +237,7 @@ def _cache_related(instance: models.Model, cached: list[tuple[str, models.Model 
                 if value._state.db is None:
                     value._state.db = state.db
                 if value._state.db != state.db:
-                    raise ValueError(f'Cannot assign "{value!r}": the current database router '
-                                     "prevents this relation.")
+                    raise _across_databases(value)
         state.fields_cache[name] = value
 
 
@@ -251,5 +248,16 @@ def _route(instance: models.Model, value: models.Model) -> None:
     if value._state.db is None:
         value._state.db = router.db_for_write(type(value), instance=instance)
     if not router.allow_relation(value, instance):
-        raise ValueError(f'Cannot assign "{value!r}": the current database router '
-                         "prevents this relation.")
+        raise _across_databases(value)
+
+
+def _wrong_model(model: type[models.Model], name: str, value: Any,
+                 related: type[models.Model]) -> ValueError:
+    # Django's own words for it.
+    return ValueError(f'Cannot assign "{value!r}": "{model.__name__}.{name}" '
+                      f'must be a "{related.__name__}" instance.')
+
+
+def _across_databases(value: models.Model) -> ValueError:
+    return ValueError(f'Cannot assign "{value!r}": the current database router '
+                      "prevents this relation.")

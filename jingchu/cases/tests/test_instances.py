@@ -8,7 +8,7 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import models
+from django.db import models, router
 from django.db.models.signals import post_init
 from django.utils import timezone
 
@@ -140,15 +140,12 @@ def test_related_objects_on_two_databases_are_refused_as_django_refuses_them(cat
         values["item"]._state.db = "default"
 
 
-@pytest.mark.django_db(databases=["default"])
-def test_a_configured_router_is_asked(catalog, settings):
+def test_a_configured_router_is_asked(catalog):
     asked: list[str] = []
 
     class Router:
         def db_for_write(self, model: Any, **hints: Any) -> None:
             asked.append(model.__name__)
-
-    from django.db import router
 
     values = _case_values(catalog, None)
     router.routers.append(Router())
