@@ -42,6 +42,10 @@ class Submission(NamedTuple):
     case: Case
     events: list[CaseEvent]
     today: dt.date  # the day it was submitted on (Asia/Shanghai)
+    # What the case was made of, as the caller gave them (the answer reads them from here).
+    version: ItemVersion
+    applicant: Person
+    entity: LegalEntity | None
 
 
 def requirements_of(version: ItemVersion) -> tuple[MaterialRequirement, ...]:
@@ -120,4 +124,4 @@ def do_submit_application(
                                   today)
     events = _events(case, actor, now)
     writes.store_submitted(case, prefix, events, _audit_rows(case, actor))
-    return Submission(case, events, today)
+    return Submission(case, events, today, version, applicant, on_behalf_of)

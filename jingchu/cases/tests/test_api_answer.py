@@ -3,6 +3,7 @@ same as the case read back, and checked as strictly as before."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
@@ -10,13 +11,25 @@ from django.http import HttpRequest
 from django.utils import translation
 
 from jingchu.api import api
+from jingchu.cases import actions, precheck
 from jingchu.cases import api as cases_api
 from jingchu.cases.api import STATUS_LABELS, status_label
-from jingchu.cases.choices import CaseStatus
+from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case
 from jingchu.cases.schemas import CaseOut
-from jingchu.cases.tests.test_api import URL, apply, client_for, tax_body
-from jingchu.identity.models import User
+from jingchu.cases.tests.conftest import implementation
+from jingchu.cases.tests.test_api import (
+    ENTERPRISE_START,
+    TAX_RECORD,
+    URL,
+    apply,
+    client_for,
+    fill,
+    tax_body,
+    tax_form,
+)
+from jingchu.identity.models import LegalEntity, User
+from jingchu.services.models import ItemVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +95,56 @@ def test_a_submissions_answer_is_what_ninja_sends_after_validating_it(catalog, m
     rendered = api.renderer.render(HttpRequest(), validated, response_status=201)
     assert answer.content == rendered
     assert answer["Content-Type"] == "application/json; charset=utf-8"
+
+
+def _both_answers(user: User, submission: Any, impl: Any, language: str | None,
+                  ) -> tuple[dict, dict]:
+    made = cases_api._submitted_out(user, submission, impl, language)
+    read = cases_api._case_out(user, submission.case, submission.events, [], submission.today,
+                               language)
+    return made, read
+
+
+@pytest.mark.parametrize("language", [None, "en"])
+@pytest.mark.parametrize("for_entity", [False, True])
+def test_a_new_submissions_answer_is_the_one_read_through_the_case(catalog, monkeypatch,
+                                                                   language, for_entity):
+    # `_submitted_out` takes the implementation, version, applicant and entity from the caller
+    # and keeps what the implementation fixes; `_case_out` reads every one through the case.
+    user = User.objects.select_related("person").get(username="wangwu")
+    if for_entity:  # the enterprise item's uploads are not the point here
+        monkeypatch.setattr(precheck, "material_problems", lambda *args: [])
+        impl = implementation(ENTERPRISE_START, "wh-scjg", catalog)
+        entity, version = LegalEntity.objects.get(), impl.item.current_version
+        assert version is not None
+        form = fill(version.form_schema) | {"uscc": entity.uscc}
+    else:
+        impl, entity, form = implementation(TAX_RECORD, "hb-sw", catalog), None, tax_form(user)
+    submission = actions.do_submit_application(user, implementation=impl,
+                                               applicant=user.person, form=form,
+                                               on_behalf_of=entity, channel=Channel.API)
+    made, read = _both_answers(user, submission, impl, language)
+    assert list(made) == list(CaseOut.model_fields)  # CaseOut's order, which ninja sends
+    assert made == read
+    assert (made["on_behalf_of"], made["on_behalf_of_name"]) == (
+        (entity.uscc, entity.name) if entity else (None, None))
+    assert made["channel"] == Channel.API and made["events"][0]["action"] == "submit"
+
+
+def test_a_kept_answer_part_follows_the_version(catalog):
+    # The implementation object keeps its part per version: a submission against a version
+    # published later (on the same object) answers with that version, not the kept one.
+    user = User.objects.select_related("person").get(username="zhangsan")
+    impl = implementation(TAX_RECORD, "hb-sw", catalog)
+    first = actions.do_submit_application(user, implementation=impl, applicant=user.person,
+                                          form=tax_form(user))
+    assert _both_answers(user, first, impl, None)[0]["version"] == first.version.number
+    later = ItemVersion.objects.get(pk=first.version.pk)
+    later.pk, later.uid, later.number, later.name = None, uuid.uuid4(), 2, "新版本名称"
+    later.save()
+    impl.item.current_version = later
+    second = actions.do_submit_application(user, implementation=impl, applicant=user.person,
+                                           form=tax_form(user))
+    made, read = _both_answers(user, second, impl, None)
+    assert made == read
+    assert (made["version"], made["service_name"]) == (2, "新版本名称")
