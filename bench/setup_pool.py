@@ -86,7 +86,7 @@ def _phase_times(stats: pstats.Stats, n: int) -> dict[str, float]:
               "do_submit_application": "applications.py", "clean": "eforms.py",
               "material_problems": "precheck.py", "eligibility_problems": "precheck.py",
               "store_submitted": "writes.py", "_statement": "writes.py",
-              "_case_out": "api.py",
+              "_submitted_out": "api.py", "_case_out": "api.py",
               # the draft path, still taken by applications with uploads
               "do_create_draft": "drafts.py", "do_save_form": "drafts.py",
               "do_transition": "lifecycle.py", "_detail": "api.py",
@@ -209,7 +209,7 @@ PARTS = (
     ("django.db.backends.utils", "CursorWrapper.execute", "- - Django's cursor execute"),
     ("jingchu.core.prepared", "_Preparing.execute", "- - - psycopg's execute (prepared)"),
     ("jingchu.cases.api", "_bare_insert", "the anchor's insert (all of it)"),
-    ("jingchu.cases.api", "_case_out", "the answer's dict (_case_out)"),
+    ("jingchu.cases.api", "_submitted_out", "the answer's dict (_submitted_out)"),
     ("jingchu.core.renderers", "dumps", "writing the answer's JSON"),
     ("ninja.main", "NinjaAPI.create_response", "the response (JSON and HttpResponse)"),
 )
