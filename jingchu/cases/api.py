@@ -76,6 +76,16 @@ def status_label(status: str, language: str | None = None) -> str:
     return label
 
 
+def _steps_out(user: Any, case: Case) -> list[dict[str, Any]]:
+    return [{"name": t.name, "target": t.target, "needs_reason": t.needs_reason}
+            for t in services.steps_for(user, case)]
+
+
+def _events_out(events: list[CaseEvent]) -> list[dict[str, Any]]:
+    return [{"at": e.at, "action": e.action, "from_status": e.from_status,
+             "to_status": e.to_status, "note": e.note} for e in events]
+
+
 def _summary(user: Any, case: Case, today: dt.date | None = None,
              language: str | None = None) -> dict[str, Any]:
     version, entity = case.version, case.on_behalf_of
@@ -90,8 +100,7 @@ def _summary(user: Any, case: Case, today: dt.date | None = None,
         "handling_org": case.handling_org.name, "created_at": case.created_at,
         "submitted_at": case.submitted_at, "deadline": case.deadline,
         "sla_state": sla_state(case, today),
-        "steps": [{"name": t.name, "target": t.target, "needs_reason": t.needs_reason}
-                  for t in services.steps_for(user, case)],
+        "steps": _steps_out(user, case),
     }
 
 
@@ -119,8 +128,7 @@ def _case_out(user: Any, case: Case, events: list[CaseEvent],
         "accepting_org": case.accepting_org.name if case.accepting_org else None,
         "form": case.form_data, "materials": materials, "decision": case.decision,
         "decision_reason": case.decision_reason,
-        "events": [{"at": e.at, "action": e.action, "from_status": e.from_status,
-                    "to_status": e.to_status, "note": e.note} for e in events],
+        "events": _events_out(events),
     }
 
 
@@ -147,14 +155,13 @@ def _template(impl: ItemImplementation, version: ItemVersion) -> dict[str, Any]:
     return found
 
 
-def _submitted_out(user: Any, submission: Submission, impl: ItemImplementation,
-                   language: str | None) -> dict[str, Any]:
+def _submitted_out(user: Any, submission: Submission, language: str | None) -> dict[str, Any]:
     """What `_case_out` answers for a case just submitted through `_submit_at_once`, from the
     objects the caller holds: the applicant is the user's person, the entity the one checked,
     the implementation and version those the case was made of (tests/test_api_answer.py holds
     the two equal)."""
     case, entity = submission.case, submission.entity
-    out = _template(impl, submission.version).copy()
+    out = _template(submission.implementation, submission.version).copy()
     out |= {
         "uid": str(case.uid), "number": case.number, "status": case.status,
         "status_label": status_label(case.status, language), "channel": case.channel,
@@ -163,12 +170,10 @@ def _submitted_out(user: Any, submission: Submission, impl: ItemImplementation,
         "on_behalf_of_name": entity.name if entity else None,
         "created_at": case.created_at, "submitted_at": case.submitted_at,
         "deadline": case.deadline, "sla_state": sla_state(case, submission.today),
-        "steps": [{"name": t.name, "target": t.target, "needs_reason": t.needs_reason}
-                  for t in services.steps_for(user, case)],
+        "steps": _steps_out(user, case),
         "form": case.form_data, "materials": [], "decision": case.decision,
         "decision_reason": case.decision_reason,
-        "events": [{"at": e.at, "action": e.action, "from_status": e.from_status,
-                    "to_status": e.to_status, "note": e.note} for e in submission.events],
+        "events": _events_out(submission.events),
     }
     return out
 
@@ -266,7 +271,7 @@ def _submit_at_once(request: HttpRequest, payload: ApplicationIn) -> HttpRespons
     submission = actions.do_submit_application(
         user, implementation=impl, applicant=user.person, form=payload.form,
         on_behalf_of=entity, channel=_channel(request))
-    return _created(request, _submitted_out(user, submission, impl,
+    return _created(request, _submitted_out(user, submission,
                                             getattr(request, "LANGUAGE_CODE", None)))
 
 

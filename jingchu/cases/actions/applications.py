@@ -43,6 +43,7 @@ class Submission(NamedTuple):
     events: list[CaseEvent]
     today: dt.date  # the day it was submitted on (Asia/Shanghai)
     # What the case was made of, as the caller gave them (the answer reads them from here).
+    implementation: ItemImplementation
     version: ItemVersion
     applicant: Person
     entity: LegalEntity | None
@@ -124,4 +125,4 @@ def do_submit_application(
                                   today)
     events = _events(case, actor, now)
     writes.store_submitted(case, prefix, events, _audit_rows(case, actor))
-    return Submission(case, events, today, version, applicant, on_behalf_of)
+    return Submission(case, events, today, implementation, version, applicant, on_behalf_of)

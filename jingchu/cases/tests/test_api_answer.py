@@ -97,9 +97,8 @@ def test_a_submissions_answer_is_what_ninja_sends_after_validating_it(catalog, m
     assert answer["Content-Type"] == "application/json; charset=utf-8"
 
 
-def _both_answers(user: User, submission: Any, impl: Any, language: str | None,
-                  ) -> tuple[dict, dict]:
-    made = cases_api._submitted_out(user, submission, impl, language)
+def _both_answers(user: User, submission: Any, language: str | None) -> tuple[dict, dict]:
+    made = cases_api._submitted_out(user, submission, language)
     read = cases_api._case_out(user, submission.case, submission.events, [], submission.today,
                                language)
     return made, read
@@ -123,7 +122,7 @@ def test_a_new_submissions_answer_is_the_one_read_through_the_case(catalog, monk
     submission = actions.do_submit_application(user, implementation=impl,
                                                applicant=user.person, form=form,
                                                on_behalf_of=entity, channel=Channel.API)
-    made, read = _both_answers(user, submission, impl, language)
+    made, read = _both_answers(user, submission, language)
     assert list(made) == list(CaseOut.model_fields)  # CaseOut's order, which ninja sends
     assert made == read
     assert (made["on_behalf_of"], made["on_behalf_of_name"]) == (
@@ -138,13 +137,13 @@ def test_a_kept_answer_part_follows_the_version(catalog):
     impl = implementation(TAX_RECORD, "hb-sw", catalog)
     first = actions.do_submit_application(user, implementation=impl, applicant=user.person,
                                           form=tax_form(user))
-    assert _both_answers(user, first, impl, None)[0]["version"] == first.version.number
+    assert _both_answers(user, first, None)[0]["version"] == first.version.number
     later = ItemVersion.objects.get(pk=first.version.pk)
     later.pk, later.uid, later.number, later.name = None, uuid.uuid4(), 2, "新版本名称"
     later.save()
     impl.item.current_version = later
     second = actions.do_submit_application(user, implementation=impl, applicant=user.person,
                                            form=tax_form(user))
-    made, read = _both_answers(user, second, impl, None)
+    made, read = _both_answers(user, second, None)
     assert made == read
     assert (made["version"], made["service_name"]) == (2, "新版本名称")
