@@ -8,9 +8,10 @@ bounded throughput (bench/HISTORY.md). On PostgreSQL the counter, the case, its 
 audit rows go in one statement (data-modifying CTEs) that is its own transaction: the server
 commits as it ends, so the lock is held for the end of one statement and the WAL flush, never
 across a round trip to the client. The rows are the ones the ORM would
-write: every value comes from the model's own fields (`pre_save`, `get_db_prep_save`); only the
-number and the keys that depend on it are computed by the server. Elsewhere (SQLite) the same
-rows are written with the ORM.
+write: every value of the case and its events comes from the model's own fields (`pre_save`,
+`get_db_prep_save`), and only the number and the keys that depend on it are computed by the
+server; the audit row is `submit_audit`'s, its values taken from the case's row where the case
+holds them (`_AUDIT_VALUES`). Elsewhere (SQLite) the same rows are written with the ORM.
 
 The statement is bound on the server and prepared once per connection (core.prepared): its
 text is the same for every submission (every value is a parameter), so PostgreSQL parses and
@@ -63,13 +64,13 @@ class _Pending(NamedTuple):
     case: Case
     prefix: str
     events: Sequence[CaseEvent]
-    audits: Sequence[AuditEvent]
+    origin: audit.Origin  # who submitted it, from where: for its audit row
 
 
 def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
-                    audits: Sequence[AuditEvent]) -> None:
+                    origin: audit.Origin) -> None:
     """Take the next serial of `prefix` and write the case numbered with it, its events and its
-    audit rows (whose label, and the submit row's details, carry the number), all or nothing.
+    audit row (`submit_audit`: by `origin`, labelled with the number), all or nothing.
     Sets `case.pk` and `case.number`; refuses with `numbers_exhausted` past the last serial.
 
     On PostgreSQL outside a transaction the one statement is its own transaction, committed by
@@ -80,14 +81,14 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
     try:
         if conn.vendor != "postgresql":
             with transaction.atomic():
-                _store_with_orm(case, prefix, events, audits)
+                _store_with_orm(case, prefix, events, origin)
         elif conn.in_atomic_block:
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
-                _store_in_one_statement(case, prefix, events, audits)
+                _store_in_one_statement(case, prefix, events, origin)
         elif settings.GROUP_COMMIT:
-            _COMBINER.run(_Pending(case, prefix, events, audits))
+            _COMBINER.run(_Pending(case, prefix, events, origin))
         else:  # JINGCHU_GROUP_COMMIT=false: its own statement, its own transaction
-            _store_in_one_statement(case, prefix, events, audits)
+            _store_in_one_statement(case, prefix, events, origin)
     except IntegrityError as error:
         if numbering.is_exhaustion(error):
             raise numbering.exhausted(prefix) from None
@@ -110,9 +111,9 @@ def _key_to(event: CaseEvent, case: Case) -> None:
 
 
 def _store_in_one_statement(case: Case, prefix: str, events: Sequence[CaseEvent],
-                            audits: Sequence[AuditEvent]) -> None:
+                            origin: audit.Origin) -> None:
     conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-attribute proxy
-    sql, params = _statement(case, prefix, events, audits, conn)
+    sql, params = _statement(case, prefix, events, origin, conn)
     with prepared.prepared_cursor(conn) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -158,21 +159,21 @@ def _store_in_one_batch(items: Sequence[_Pending]) -> None:
 
 
 def _store_with_orm(case: Case, prefix: str, events: Sequence[CaseEvent],
-                    audits: Sequence[AuditEvent]) -> None:
+                    origin: audit.Origin) -> None:
     case.number = numbering.format_number(prefix, numbering.increment(prefix))
     case.save(force_insert=True)
     for event in events:
         event.case = case
     CaseEvent.objects.bulk_create(events)
-    for row in audits:
-        _label(row, case.number)
-    audit.record_many(list(audits))
+    submit_audit(case, origin).save(force_insert=True)
 
 
-def _label(row: AuditEvent, number: str) -> None:
-    row.object_label = number
-    if row.action == SUBMIT_AUDIT:
-        row.details = row.details | {"number": number}
+def submit_audit(case: Case, origin: audit.Origin) -> AuditEvent:
+    """The audit row of a numbered case just submitted, as `audit.build_from` makes it. On
+    PostgreSQL the statement writes this row without making it (`_AUDIT_VALUES`)."""
+    return audit.build_from(origin, SUBMIT_AUDIT, case, {
+        "item": case.item.code, "channel": str(case.channel), "from": "",
+        "to": str(case.status), "number": case.number})
 
 
 # SQL for one column in place of the object's value, with its own parameters.
@@ -398,46 +399,75 @@ def _from(column: str, cte: str) -> str:
     return f"(SELECT {column} FROM {cte})"  # noqa: S608
 
 
-_AUDIT_DETAILS = _prep(AuditEvent._meta.get_field("details"))
+# The submission's audit row, each column as SQL: from the case's row (`{c}`, its CTE) where the
+# case holds the value (the object, its label, the time, the details' channel, status and
+# number), a parameter where the request does (`_audit_params`, in this order), and a new UUID
+# from the server. It is the row `submit_audit` makes, written without making it: its instance,
+# its UUID and its eleven values took ~5% of a submission's CPU in the web process
+# (bench/HISTORY.md, "Nineteenth session"). tests/test_writes.py holds every column covered and
+# the row equal to the ORM's.
+_AUDIT_VALUES: dict[str, str] = {
+    "uid": "gen_random_uuid()",
+    "at": "{c}.created_at",
+    "actor_id": "%s::bigint",
+    "actor_label": "%s::text",
+    "action": "%s::text",
+    "object_type": "%s::text",
+    "object_id": "{c}.uid::text",
+    "object_label": "{c}.number",
+    "source_ip": "%s::inet",
+    "user_agent": "%s::text",
+    "details": ("jsonb_build_object('item', %s::text, 'channel', {c}.channel, 'from', ''::text, "
+                "'to', {c}.status, 'number', {c}.number)"),
+}
+# What the case's CTE returns: its key and number, and what the audit row reads from it.
+_CASE_RETURNING = "id, number, uid, created_at, channel, status"
+_AUDIT_IP = _prep(AuditEvent._meta.get_field("source_ip"))
+_CASE_LABEL = Case._meta.label_lower
 
 
-def _audit_computed(row: AuditEvent, conn: BaseDatabaseWrapper, case_cte: str = "c",
-                    ) -> Computed:
-    number = _from("number", case_cte)
-    computed: Computed = {"object_label": (number, [])}
-    if row.action == SUBMIT_AUDIT:
-        computed["details"] = (f"(%s::jsonb || jsonb_build_object('number', {number}))",
-                               [_AUDIT_DETAILS(row.details, conn)])
-    return computed
+def _audit_insert(name: str, case_cte: str, conn: BaseDatabaseWrapper) -> str:
+    table = conn.ops.quote_name(AuditEvent._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(c) for c in _AUDIT_VALUES)
+    values = ", ".join(v.format(c=case_cte) for v in _AUDIT_VALUES.values())
+    # Names from the model's metadata and made here (`case_cte`); every value the request
+    # gives is a parameter.
+    return (f"{name} AS (INSERT INTO {table} ({columns}) "  # noqa: S608
+            f"SELECT {values} FROM {case_cte} RETURNING id)")
 
 
-# The statement's text by its shape: how many events, and which audit rows are submissions
-# (their details take the number). Why: the text never changes for a shape, and building it
-# joined ~50 column names and placeholders on every submission. Few shapes exist.
-_TEXTS: dict[tuple[int, tuple[bool, ...]], str] = {}
+def _audit_params(case: Case, origin: audit.Origin, conn: BaseDatabaseWrapper) -> list[Any]:
+    actor = origin.actor
+    ip = origin.source_ip
+    return [None if actor is None else Int8(actor.pk), origin.actor_label, SUBMIT_AUDIT,
+            _CASE_LABEL, None if ip is None else _AUDIT_IP(ip, conn), origin.user_agent,
+            case.item.code]
+
+
+# The statement's text by its shape: how many events. Why: the text never changes for a shape,
+# and building it joined ~50 column names and placeholders on every submission. Few shapes
+# exist.
+_TEXTS: dict[int, str] = {}
 # The number as numbering.format_number writes it: the prefix, a dash, six digits. Past the last
 # serial the counter's check constraint fails the whole statement.
 _NUMBER = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
 _CASE_ID: tuple[str, list[Any]] = (_from("id", "c"), [])
 
 
-def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
-               audits: Sequence[AuditEvent], conn: BaseDatabaseWrapper,
-               ) -> tuple[str, list[Any]]:
+def _statement(case: Case, prefix: str, events: Sequence[CaseEvent], origin: audit.Origin,
+               conn: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
     case_computed: list[Computed] = [{"number": (_NUMBER, [prefix])}]
     event_computed: list[Computed] = [{"case_id": _CASE_ID} for _ in events]
-    audit_computed = [_audit_computed(r, conn) for r in audits]
     params = [prefix, *_all_params([case], case_computed, conn),
-              *_all_params(events, event_computed, conn),
-              *_all_params(audits, audit_computed, conn)]
-    shape = (len(events), tuple(r.action == SUBMIT_AUDIT for r in audits))
+              *_all_params(events, event_computed, conn), *_audit_params(case, origin, conn)]
+    shape = len(events)
     sql = _TEXTS.get(shape)
     if sql is None:
         counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
         sql = (f"WITH n AS ({counters.UPSERT.format(table=counter)}), "  # noqa: S608
-               f"{_insert('c', [case], case_computed, 'id, number', conn)}, "
+               f"{_insert('c', [case], case_computed, _CASE_RETURNING, conn)}, "
                f"{_insert('e', events, event_computed, 'id', conn)}, "
-               f"{_insert('a', audits, audit_computed, 'id', conn)} SELECT c.id, c.number FROM c")
+               f"{_audit_insert('a', 'c', conn)} SELECT c.id, c.number FROM c")
         if len(_TEXTS) < 64:
             _TEXTS[shape] = sql
     return sql, params
@@ -446,7 +476,7 @@ def _statement(case: Case, prefix: str, events: Sequence[CaseEvent],
 # A batch's text by its shape: how many prefixes, and each submission's shape. Its serials: the
 # counter of each prefix goes up by its count, and the submissions of a prefix take the last
 # `count` serials in the batch's order (offset 0 is the last).
-_BATCH_TEXTS: dict[tuple[int, tuple[tuple[int, tuple[bool, ...]], ...]], str] = {}
+_BATCH_TEXTS: dict[tuple[int, tuple[int, ...]], str] = {}
 _BATCH_NUMBER = ("(SELECT prefix || '-' || lpad((last - %s)::text, 6, '0') "
                  "FROM n WHERE prefix = %s::text)")
 
@@ -462,20 +492,17 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
     params: list[Any] = [p for prefix in prefixes
                          for p in (prefix, prepared.typed(counts[prefix]))]
     taken = dict.fromkeys(prefixes, 0)
-    computed: list[tuple[Computed, list[Computed], list[Computed]]] = []
-    for i, (case, prefix, events, audits) in enumerate(items):
+    computed: list[tuple[Computed, list[Computed]]] = []
+    for i, (case, prefix, events, origin) in enumerate(items):
         taken[prefix] += 1
         offset = prepared.typed(counts[prefix] - taken[prefix])
         case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
-        # The case, its events and its audit rows: computed once, for the values and the text.
-        row = ({"number": (_BATCH_NUMBER, [offset, prefix])}, [case_id] * len(events),
-               [_audit_computed(r, conn, f"c{i}") for r in audits])
+        # The case and its events: computed once, for the values and the text.
+        row = ({"number": (_BATCH_NUMBER, [offset, prefix])}, [case_id] * len(events))
         computed.append(row)
         params += [*_params(case, row[0], conn), *_all_params(events, row[1], conn),
-                   *_all_params(audits, row[2], conn)]
-    shape = (len(prefixes), tuple(
-        (len(item.events), tuple(r.action == SUBMIT_AUDIT for r in item.audits))
-        for item in items))
+                   *_audit_params(case, origin, conn)]
+    shape = (len(prefixes), tuple(len(item.events) for item in items))
     sql = _BATCH_TEXTS.get(shape)
     if sql is None:
         sql = _batch_text(items, computed, len(prefixes), conn)
@@ -484,16 +511,14 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
     return sql, params
 
 
-def _batch_text(items: Sequence[_Pending],
-                computed: Sequence[tuple[Computed, list[Computed], list[Computed]]],
+def _batch_text(items: Sequence[_Pending], computed: Sequence[tuple[Computed, list[Computed]]],
                 prefixes: int, conn: BaseDatabaseWrapper) -> str:
     counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
     ctes = [f"n AS ({counters.upsert_many(counter, prefixes)})"]
-    for i, ((case, _prefix, events, audits), (for_case, for_events, for_audits)) in enumerate(
-            zip(items, computed, strict=True)):
-        ctes += [_insert(f"c{i}", [case], [for_case], "id, number", conn),
-                 _insert(f"e{i}", events, for_events, "id", conn),
-                 _insert(f"a{i}", audits, for_audits, "id", conn)]
+    for i, (item, (for_case, for_events)) in enumerate(zip(items, computed, strict=True)):
+        ctes += [_insert(f"c{i}", [item.case], [for_case], _CASE_RETURNING, conn),
+                 _insert(f"e{i}", item.events, [*for_events], "id", conn),
+                 _audit_insert(f"a{i}", f"c{i}", conn)]
     # Each case's key and number with its place in the batch (names made here, as above).
     answer = " UNION ALL ".join(f"SELECT {i}, id, number FROM c{i}"  # noqa: S608
                                 for i in range(len(items)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
@@ -34,6 +34,22 @@ def record(
     return event
 
 
+class Origin(NamedTuple):
+    """Who acts and from where: what every audit row written for one request shares."""
+    actor: Any  # the authenticated user, or None
+    actor_label: str
+    source_ip: str | None
+    user_agent: str
+
+
+def origin(actor: AbstractBaseUser | AnonymousUser | None, *, actor_label: str = "") -> Origin:
+    """The actor and the request's address and user agent, as `build` writes them."""
+    ctx = current_context()
+    user: Any = actor if (actor is not None and actor.is_authenticated) else None
+    return Origin(user, actor_label or (user.get_username() if user else "anonymous"),
+                  ctx.source_ip if ctx else None, ctx.user_agent if ctx else "")
+
+
 def build(
     action: str,
     actor: AbstractBaseUser | AnonymousUser | None,
@@ -44,19 +60,17 @@ def build(
 ) -> AuditEvent:
     """The AuditEvent `record` would write, unsaved: an action writing several at once stores
     them with `record_many` in one statement, still inside its transaction."""
-    ctx = current_context()
-    user: Any = actor if (actor is not None and actor.is_authenticated) else None
+    return build_from(origin(actor, actor_label=actor_label), action, obj, details)
+
+
+def build_from(who: Origin, action: str, obj: models.Model | None = None,
+               details: dict[str, Any] | None = None) -> AuditEvent:
+    """`build` for an origin already taken (`origin`)."""
     object_type, object_id, object_label = _object_ref(obj)
     return instances.new(
-        AuditEvent, actor=user,
-        actor_label=actor_label or (user.get_username() if user else "anonymous"),
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        object_label=object_label,
-        source_ip=ctx.source_ip if ctx else None,
-        user_agent=ctx.user_agent if ctx else "",
-        details=details or {},
+        AuditEvent, actor=who.actor, actor_label=who.actor_label, action=action,
+        object_type=object_type, object_id=object_id, object_label=object_label,
+        source_ip=who.source_ip, user_agent=who.user_agent, details=details or {},
     )
 
 

@@ -84,13 +84,6 @@ def _events(case: Case, actor: Any, now: dt.datetime) -> list[CaseEvent]:
                           public=True)]
 
 
-def _audit_rows(case: Case, actor: Any) -> list[Any]:
-    # One action, one audit row (the writer adds the number to its label and details).
-    return [audit.build(writes.SUBMIT_AUDIT, actor, case,
-                        {"item": case.item.code, "channel": case.channel, "from": "",
-                         "to": case.status})]
-
-
 def do_submit_application(
     actor: Any, *, implementation: ItemImplementation, applicant: Person, form: Any,
     on_behalf_of: LegalEntity | None = None, channel: str = Channel.ONLINE,
@@ -124,5 +117,5 @@ def do_submit_application(
     prefix = numbering.prefix_for(implementation.organization.region.code, version.item_type,
                                   today)
     events = _events(case, actor, now)
-    writes.store_submitted(case, prefix, events, _audit_rows(case, actor))
+    writes.store_submitted(case, prefix, events, audit.origin(actor))
     return Submission(case, events, today, implementation, version, applicant, on_behalf_of)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -12,7 +13,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jingchu.cases import actions
+from jingchu.cases import actions, writes
 from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
 from jingchu.cases.tests.conftest import implementation
@@ -230,3 +231,26 @@ def test_the_statement_is_prepared_once_per_connection(catalog):
     assert len(prepared()) == 1
     second, _events = _submit(catalog, "lisi")
     assert len(prepared()) == 1 and second.number.endswith("-000002")
+
+
+@pytest.mark.django_db
+def test_a_submissions_json_values_are_written_by_orjson_not_json_dumps(catalog, monkeypatch):
+    # json_text leaves to json.dumps what orjson would not write as it does (a str subclass such
+    # as a choice's member among them); a submission's own values never need it.
+    def refuse(value: Any) -> str:
+        raise AssertionError(f"json.dumps was asked for {value!r}")
+
+    monkeypatch.setattr(writes, "json", SimpleNamespace(dumps=refuse))
+    values: list[Any] = []
+    store = writes.store_submitted
+
+    def kept(case: Case, prefix: str, events: Any, origin: Any) -> None:
+        values.extend([case.form_data, *(e.details for e in events)])
+        store(case, prefix, events, origin)
+        values.append(writes.submit_audit(case, origin).details)  # as the ORM writes it
+
+    monkeypatch.setattr(writes, "store_submitted", kept)
+    case, _events = _submit(catalog, channel=Channel.API)  # a member of the choices, as the API
+    assert case.pk is not None and len(values) == 3
+    for value in values:  # what PostgreSQL's statement sends them as (SQLite: asked here)
+        assert writes.json_text(value)

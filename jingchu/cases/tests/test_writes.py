@@ -14,10 +14,10 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from jingchu.cases import writes
-from jingchu.cases.choices import CaseStatus
+from jingchu.cases.choices import CaseStatus, Channel
 from jingchu.cases.models import Case, CaseEvent
 from jingchu.cases.tests.test_submit_application import ON_POSTGRESQL, _submit, _user
-from jingchu.core import audit
+from jingchu.core import audit, middleware
 from jingchu.core.models import AuditEvent
 
 
@@ -115,20 +115,55 @@ def test_only_values_the_field_returns_unchanged_pass_through():
 @ON_POSTGRESQL
 @pytest.mark.django_db
 def test_the_statements_text_is_kept_per_shape(catalog):
-    # The text is built once per shape (events, which audit rows are submissions) and kept:
-    # another shape must get its own text, never one kept for a different shape.
+    # The text is built once per shape (how many events) and kept: another shape must get its
+    # own text, never one kept for a different shape.
     case, events = _submit(catalog)
-    zhangsan = _user("zhangsan")
     conn = connections["default"]
-    submit = audit.build(writes.SUBMIT_AUDIT, zhangsan, case, {"to": "submitted"})
-    note = audit.build("cases.case.note", zhangsan, case, {})
-    one, one_params = writes._statement(case, "P", events, [submit], conn)
-    two, two_params = writes._statement(case, "P", [*events, *events], [note], conn)
+    origin = audit.origin(_user("zhangsan"))
+    one, one_params = writes._statement(case, "P", events, origin, conn)
+    two, two_params = writes._statement(case, "P", [*events, *events], origin, conn)
     assert one.count("(SELECT id FROM c)") == 1 and two.count("(SELECT id FROM c)") == 2
-    assert "jsonb_build_object" in one and "jsonb_build_object" not in two
     for sql, params in ((one, one_params), (two, two_params)):
-        assert sql.count("%s") == len(params)
-    assert writes._statement(case, "Q", events, [submit], conn)[0] is one  # kept
+        assert sql.count("%s") == len(params) and sql.count("gen_random_uuid()") == 1
+    assert writes._statement(case, "Q", events, origin, conn)[0] is one  # kept
+
+
+def test_the_audit_rows_sql_gives_every_column():
+    # A column added to AuditEvent must be given a value here too (else it would be left to
+    # the database's default, not the model's).
+    assert list(writes._AUDIT_VALUES) == [
+        f.column for f in AuditEvent._meta.concrete_fields if not isinstance(f, models.AutoField)]
+
+
+AUDITED = ("actor_id", "actor_label", "action", "object_type", "object_id", "object_label",
+           "source_ip", "user_agent", "details")
+
+
+def check_submit_audit(case: Case, origin: audit.Origin) -> None:
+    """The stored audit row of `case` is the one `submit_audit` makes (on PostgreSQL the
+    statement writes it without making it): the same values, its own UUID, the case's time."""
+    stored = Case.objects.get(pk=case.pk)
+    row = AuditEvent.objects.get(action=writes.SUBMIT_AUDIT, object_id=str(stored.uid))
+    expected = writes.submit_audit(stored, origin)
+    assert {f: getattr(row, f) for f in AUDITED} == {f: getattr(expected, f) for f in AUDITED}
+    assert row.uid is not None and row.uid != stored.uid
+    assert stored.created_at <= row.at <= timezone.now()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("address", [None, "10.0.0.9", "2001:db8::9"])
+def test_the_submissions_audit_row_is_the_one_the_orm_writes(catalog, address):
+    token = middleware._current.set(middleware.RequestContext(address, "部门系统/1.0"))
+    try:
+        case, _events = _submit(catalog, channel=Channel.API)
+        origin = audit.origin(_user("zhangsan"))
+    finally:
+        middleware._current.reset(token)
+    assert origin.source_ip == address and origin.user_agent == "部门系统/1.0"
+    check_submit_audit(case, origin)
+    row = AuditEvent.objects.get(object_id=str(case.uid))
+    assert row.details == {"item": case.item.code, "channel": "api", "from": "",
+                           "to": "submitted", "number": case.number}
 
 
 @pytest.mark.parametrize("value", [

@@ -22,6 +22,7 @@ from jingchu.cases.tests.test_submit_application import (
     _user,
     submitting,
 )
+from jingchu.cases.tests.test_writes import check_submit_audit
 from jingchu.core import combining
 from jingchu.core.models import AuditEvent
 
@@ -49,7 +50,8 @@ def _check_stored(item: writes._Pending, number: str) -> None:
     assert (event.action, event.actor_id) == ("submit", item.events[0].actor_id)
     row = AuditEvent.objects.get(action=writes.SUBMIT_AUDIT, object_id=str(case.uid))
     assert row.object_label == number and row.details["number"] == number
-    assert row.actor_id == item.audits[0].actor_id
+    assert row.actor_id == item.origin.actor.pk
+    check_submit_audit(case, item.origin)
 
 
 @ON_POSTGRESQL
