@@ -280,10 +280,10 @@ def statement(out: Path) -> None:
     pending: list[Any] = []
     real = writes._statement
 
-    def spy(case: Any, prefix: str, events: Any, origin: Any, conn: Any,
+    def spy(case: Any, prefix: str, origin: Any, conn: Any,
             ) -> tuple[str, list[Any]]:
-        pending.append(writes._Pending(case, prefix, events, origin))
-        seen.append(real(case, prefix, events, origin, conn))
+        pending.append(writes._Pending(case, prefix, origin))
+        seen.append(real(case, prefix, origin, conn))
         return seen[-1]
 
     writes._statement = spy

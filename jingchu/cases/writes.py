@@ -1,17 +1,19 @@
-"""Storing a new submitted case, its number, events and audit rows: one statement on PostgreSQL.
+"""Storing a new submitted case, its number, its event and its audit row: one statement on
+PostgreSQL.
 
 Why: the case number's counter row (one per region, item type and day) is locked from the
 moment a serial is taken until the transaction commits, so every submission of the same prefix
 queues on it. Written with the ORM, the lock spans four round trips, and between them the
 worker thread must win the GIL back from its siblings: under load that hold time, not the CPU,
-bounded throughput (bench/HISTORY.md). On PostgreSQL the counter, the case, its events and its
-audit rows go in one statement (data-modifying CTEs) that is its own transaction: the server
+bounded throughput (bench/HISTORY.md). On PostgreSQL the counter, the case, its event and its
+audit row go in one statement (data-modifying CTEs) that is its own transaction: the server
 commits as it ends, so the lock is held for the end of one statement and the WAL flush, never
-across a round trip to the client. The rows are the ones the ORM would
-write: every value of the case and its events comes from the model's own fields (`pre_save`,
-`get_db_prep_save`), and only the number and the keys that depend on it are computed by the
-server; the audit row is `submit_audit`'s, its values taken from the case's row where the case
-holds them (`_AUDIT_VALUES`). Elsewhere (SQLite) the same rows are written with the ORM.
+across a round trip to the client. The rows are the ones the ORM would write. Every value of
+the case comes from the model's own fields (`pre_save`, `get_db_prep_save`), and only its
+number is computed by the server. The event and the audit row are `submit_event`'s and
+`submit_audit`'s, written without making them: each column from the case's row where the case
+holds its value, a parameter where the request does (`_EVENT_VALUES`, `_AUDIT_VALUES`).
+Elsewhere (SQLite) the same rows are written with the ORM.
 
 The statement is bound on the server and prepared once per connection (core.prepared): its
 text is the same for every submission (every value is a parameter), so PostgreSQL parses and
@@ -50,10 +52,11 @@ from psycopg.types.numeric import Int8
 
 from jingchu.cases import numbering
 from jingchu.cases.models import Case, CaseEvent, CaseNumberCounter
-from jingchu.core import audit, combining, counters, memo, prepared
+from jingchu.core import audit, combining, counters, instances, memo, prepared
 from jingchu.core.models import AuditEvent
 
 SUBMIT_AUDIT = "cases.case.submit"
+SUBMIT_EVENT = "submit"
 # At most this many submissions in one statement: a process serves a few threads at once, and
 # the bound keeps the statement's size and its number of shapes (texts kept) small.
 BATCH_LIMIT = 8
@@ -63,15 +66,14 @@ class _Pending(NamedTuple):
     """One submission to store: what `store_submitted` is given."""
     case: Case
     prefix: str
-    events: Sequence[CaseEvent]
     origin: audit.Origin  # who submitted it, from where: for its audit row
 
 
-def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
-                    origin: audit.Origin) -> None:
-    """Take the next serial of `prefix` and write the case numbered with it, its events and its
-    audit row (`submit_audit`: by `origin`, labelled with the number), all or nothing.
-    Sets `case.pk` and `case.number`; refuses with `numbers_exhausted` past the last serial.
+def store_submitted(case: Case, prefix: str, origin: audit.Origin) -> CaseEvent:
+    """Take the next serial of `prefix` and write the case numbered with it, its timeline event
+    (`submit_event`) and its audit row (`submit_audit`, by `origin`), all or nothing; answer
+    the event. Sets `case.pk` and `case.number`; refuses with `numbers_exhausted` past the last
+    serial.
 
     On PostgreSQL outside a transaction the one statement is its own transaction, committed by
     the server as it ends: no round trip to the client while the counter row is locked; other
@@ -81,39 +83,24 @@ def store_submitted(case: Case, prefix: str, events: Sequence[CaseEvent],
     try:
         if conn.vendor != "postgresql":
             with transaction.atomic():
-                _store_with_orm(case, prefix, events, origin)
+                return _store_with_orm(case, prefix, origin)
         elif conn.in_atomic_block:
             with transaction.atomic():  # a savepoint: a refusal leaves the caller's usable
-                _store_in_one_statement(case, prefix, events, origin)
+                _store_in_one_statement(case, prefix, origin)
         elif settings.GROUP_COMMIT:
-            _COMBINER.run(_Pending(case, prefix, events, origin))
+            _COMBINER.run(_Pending(case, prefix, origin))
         else:  # JINGCHU_GROUP_COMMIT=false: its own statement, its own transaction
-            _store_in_one_statement(case, prefix, events, origin)
+            _store_in_one_statement(case, prefix, origin)
     except IntegrityError as error:
         if numbering.is_exhaustion(error):
             raise numbering.exhausted(prefix) from None
         raise
-    for event in events:
-        _key_to(event, case)
+    return submit_event(case)  # as the statement wrote it
 
 
-_EVENT_CASE = CaseEvent._meta.get_field("case")
-
-
-def _key_to(event: CaseEvent, case: Case) -> None:
-    """`event.case = case` once the case has its key. Why: an event made with `case=case`
-    already holds the case (the descriptor's checks passed then) and lacks only its key; the
-    descriptor's assignment repeats the checks and the router calls (~1% of a submission)."""
-    if _EVENT_CASE.get_cached_value(event, None) is case:
-        event.__dict__[_EVENT_CASE.attname] = case.pk
-    else:
-        event.case = case
-
-
-def _store_in_one_statement(case: Case, prefix: str, events: Sequence[CaseEvent],
-                            origin: audit.Origin) -> None:
+def _store_in_one_statement(case: Case, prefix: str, origin: audit.Origin) -> None:
     conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-attribute proxy
-    sql, params = _statement(case, prefix, events, origin, conn)
+    sql, params = _statement(case, prefix, origin, conn)
     with prepared.prepared_cursor(conn) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -158,14 +145,22 @@ def _store_in_one_batch(items: Sequence[_Pending]) -> None:
         item.case._state.adding = False
 
 
-def _store_with_orm(case: Case, prefix: str, events: Sequence[CaseEvent],
-                    origin: audit.Origin) -> None:
+def _store_with_orm(case: Case, prefix: str, origin: audit.Origin) -> CaseEvent:
     case.number = numbering.format_number(prefix, numbering.increment(prefix))
     case.save(force_insert=True)
-    for event in events:
-        event.case = case
-    CaseEvent.objects.bulk_create(events)
+    event = submit_event(case)
+    event.save(force_insert=True)  # its time stamped on saving (auto_now_add), as ever
     submit_audit(case, origin).save(force_insert=True)
+    return event
+
+
+def submit_event(case: Case) -> CaseEvent:
+    """The timeline event of a numbered case just submitted: it arrives submitted (it never was
+    a draft), by whoever submitted it, when it was submitted. On PostgreSQL the statement
+    writes this row without making it (`_EVENT_VALUES`); the ORM stamps its own time."""
+    return instances.new(CaseEvent, case=case, at=case.submitted_at, actor=case.created_by,
+                         action=SUBMIT_EVENT, from_status="", to_status=case.status,
+                         details={}, public=True)
 
 
 def submit_audit(case: Case, origin: audit.Origin) -> AuditEvent:
@@ -388,12 +383,6 @@ def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed
             f"VALUES {', '.join(tuples)} RETURNING {returning})")
 
 
-def _all_params(rows: Sequence[models.Model], computed: Sequence[Computed],
-                conn: BaseDatabaseWrapper) -> list[Any]:
-    return [p for row, row_computed in zip(rows, computed, strict=True)
-            for p in _params(row, row_computed, conn)]
-
-
 def _from(column: str, cte: str) -> str:
     # `cte` is a name made here (c, c0, c1 ...), never a value: every value is a parameter.
     return f"(SELECT {column} FROM {cte})"  # noqa: S608
@@ -420,20 +409,35 @@ _AUDIT_VALUES: dict[str, str] = {
     "details": ("jsonb_build_object('item', %s::text, 'channel', {c}.channel, 'from', ''::text, "
                 "'to', {c}.status, 'number', {c}.number)"),
 }
-# What the case's CTE returns: its key and number, and what the audit row reads from it.
-_CASE_RETURNING = "id, number, uid, created_at, channel, status"
+# The submission's event, each column as SQL in the same way: `submit_event`'s row.
+_EVENT_VALUES: dict[str, str] = {
+    "case_id": "{c}.id",
+    "at": "{c}.submitted_at",
+    "actor_id": "{c}.created_by_id",
+    "action": "%s::text",
+    "from_status": "''",
+    "to_status": "{c}.status",
+    "note": "''",
+    "details": "'{{}}'::jsonb",
+    "public": "true",
+}
+# What the case's CTE returns: its key and number, and what the other rows read from it.
+_CASE_RETURNING = "id, number, uid, created_at, submitted_at, created_by_id, channel, status"
 _AUDIT_IP = _prep(AuditEvent._meta.get_field("source_ip"))
 _CASE_LABEL = Case._meta.label_lower
 
 
-def _audit_insert(name: str, case_cte: str, conn: BaseDatabaseWrapper) -> str:
-    table = conn.ops.quote_name(AuditEvent._meta.db_table)
-    columns = ", ".join(conn.ops.quote_name(c) for c in _AUDIT_VALUES)
-    values = ", ".join(v.format(c=case_cte) for v in _AUDIT_VALUES.values())
+def _derived_insert(name: str, model: type[models.Model], values: dict[str, str], case_cte: str,
+                    conn: BaseDatabaseWrapper) -> str:
+    """The CTE inserting `model`'s row of the case in `case_cte` (`_EVENT_VALUES`,
+    `_AUDIT_VALUES`)."""
+    table = conn.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(conn.ops.quote_name(c) for c in values)
+    exprs = ", ".join(v.format(c=case_cte) for v in values.values())
     # Names from the model's metadata and made here (`case_cte`); every value the request
     # gives is a parameter.
     return (f"{name} AS (INSERT INTO {table} ({columns}) "  # noqa: S608
-            f"SELECT {values} FROM {case_cte} RETURNING id)")
+            f"SELECT {exprs} FROM {case_cte})")
 
 
 def _audit_params(case: Case, origin: audit.Origin, conn: BaseDatabaseWrapper) -> list[Any]:
@@ -444,39 +448,35 @@ def _audit_params(case: Case, origin: audit.Origin, conn: BaseDatabaseWrapper) -
             case.item.code]
 
 
-# The statement's text by its shape: how many events. Why: the text never changes for a shape,
-# and building it joined ~50 column names and placeholders on every submission. Few shapes
-# exist.
-_TEXTS: dict[int, str] = {}
+# The statement's text, per connection alias. Why: it never changes, and building it joined ~50
+# column names and placeholders on every submission.
+_TEXTS: dict[str, str] = {}
 # The number as numbering.format_number writes it: the prefix, a dash, six digits. Past the last
 # serial the counter's check constraint fails the whole statement.
 _NUMBER = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
-_CASE_ID: tuple[str, list[Any]] = (_from("id", "c"), [])
 
 
-def _statement(case: Case, prefix: str, events: Sequence[CaseEvent], origin: audit.Origin,
-               conn: BaseDatabaseWrapper) -> tuple[str, list[Any]]:
-    case_computed: list[Computed] = [{"number": (_NUMBER, [prefix])}]
-    event_computed: list[Computed] = [{"case_id": _CASE_ID} for _ in events]
-    params = [prefix, *_all_params([case], case_computed, conn),
-              *_all_params(events, event_computed, conn), *_audit_params(case, origin, conn)]
-    shape = len(events)
-    sql = _TEXTS.get(shape)
+def _statement(case: Case, prefix: str, origin: audit.Origin, conn: BaseDatabaseWrapper,
+               ) -> tuple[str, list[Any]]:
+    case_computed: Computed = {"number": (_NUMBER, [prefix])}
+    params = [prefix, *_params(case, case_computed, conn), SUBMIT_EVENT,
+              *_audit_params(case, origin, conn)]
+    sql = _TEXTS.get(conn.alias)
     if sql is None:
         counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
-        sql = (f"WITH n AS ({counters.UPSERT.format(table=counter)}), "  # noqa: S608
-               f"{_insert('c', [case], case_computed, _CASE_RETURNING, conn)}, "
-               f"{_insert('e', events, event_computed, 'id', conn)}, "
-               f"{_audit_insert('a', 'c', conn)} SELECT c.id, c.number FROM c")
-        if len(_TEXTS) < 64:
-            _TEXTS[shape] = sql
+        sql = _TEXTS[conn.alias] = (
+            f"WITH n AS ({counters.UPSERT.format(table=counter)}), "  # noqa: S608
+            f"{_insert('c', [case], [case_computed], _CASE_RETURNING, conn)}, "
+            f"{_derived_insert('e', CaseEvent, _EVENT_VALUES, 'c', conn)}, "
+            f"{_derived_insert('a', AuditEvent, _AUDIT_VALUES, 'c', conn)} "
+            "SELECT c.id, c.number FROM c")
     return sql, params
 
 
 # A batch's text by its shape: how many prefixes, and each submission's shape. Its serials: the
 # counter of each prefix goes up by its count, and the submissions of a prefix take the last
 # `count` serials in the batch's order (offset 0 is the last).
-_BATCH_TEXTS: dict[tuple[int, tuple[int, ...]], str] = {}
+_BATCH_TEXTS: dict[tuple[int, int], str] = {}
 _BATCH_NUMBER = ("(SELECT prefix || '-' || lpad((last - %s)::text, 6, '0') "
                  "FROM n WHERE prefix = %s::text)")
 
@@ -492,17 +492,15 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
     params: list[Any] = [p for prefix in prefixes
                          for p in (prefix, prepared.typed(counts[prefix]))]
     taken = dict.fromkeys(prefixes, 0)
-    computed: list[tuple[Computed, list[Computed]]] = []
-    for i, (case, prefix, events, origin) in enumerate(items):
+    computed: list[Computed] = []
+    for case, prefix, origin in items:
         taken[prefix] += 1
         offset = prepared.typed(counts[prefix] - taken[prefix])
-        case_id: Computed = {"case_id": (_from("id", f"c{i}"), [])}
-        # The case and its events: computed once, for the values and the text.
-        row = ({"number": (_BATCH_NUMBER, [offset, prefix])}, [case_id] * len(events))
+        # The case's number: computed once, for the values and the text.
+        row: Computed = {"number": (_BATCH_NUMBER, [offset, prefix])}
         computed.append(row)
-        params += [*_params(case, row[0], conn), *_all_params(events, row[1], conn),
-                   *_audit_params(case, origin, conn)]
-    shape = (len(prefixes), tuple(len(item.events) for item in items))
+        params += [*_params(case, row, conn), SUBMIT_EVENT, *_audit_params(case, origin, conn)]
+    shape = (len(prefixes), len(items))
     sql = _BATCH_TEXTS.get(shape)
     if sql is None:
         sql = _batch_text(items, computed, len(prefixes), conn)
@@ -511,14 +509,14 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
     return sql, params
 
 
-def _batch_text(items: Sequence[_Pending], computed: Sequence[tuple[Computed, list[Computed]]],
-                prefixes: int, conn: BaseDatabaseWrapper) -> str:
+def _batch_text(items: Sequence[_Pending], computed: Sequence[Computed], prefixes: int,
+                conn: BaseDatabaseWrapper) -> str:
     counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
     ctes = [f"n AS ({counters.upsert_many(counter, prefixes)})"]
-    for i, (item, (for_case, for_events)) in enumerate(zip(items, computed, strict=True)):
+    for i, (item, for_case) in enumerate(zip(items, computed, strict=True)):
         ctes += [_insert(f"c{i}", [item.case], [for_case], _CASE_RETURNING, conn),
-                 _insert(f"e{i}", item.events, [*for_events], "id", conn),
-                 _audit_insert(f"a{i}", f"c{i}", conn)]
+                 _derived_insert(f"e{i}", CaseEvent, _EVENT_VALUES, f"c{i}", conn),
+                 _derived_insert(f"a{i}", AuditEvent, _AUDIT_VALUES, f"c{i}", conn)]
     # Each case's key and number with its place in the batch (names made here, as above).
     answer = " UNION ALL ".join(f"SELECT {i}, id, number FROM c{i}"  # noqa: S608
                                 for i in range(len(items)))

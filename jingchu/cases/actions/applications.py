@@ -77,13 +77,6 @@ def _checked_version(actor: Any, implementation: ItemImplementation, applicant: 
     return version
 
 
-def _events(case: Case, actor: Any, now: dt.datetime) -> list[CaseEvent]:
-    # One step on the timeline: the application arrives submitted (it never was a draft).
-    return [instances.new(CaseEvent, case=case, at=now, actor=actor, action="submit",
-                          from_status="", to_status=CaseStatus.SUBMITTED, details={},
-                          public=True)]
-
-
 def do_submit_application(
     actor: Any, *, implementation: ItemImplementation, applicant: Person, form: Any,
     on_behalf_of: LegalEntity | None = None, channel: str = Channel.ONLINE,
@@ -116,6 +109,5 @@ def do_submit_application(
                     + precheck.eligibility_problems(case, today))
     prefix = numbering.prefix_for(implementation.organization.region.code, version.item_type,
                                   today)
-    events = _events(case, actor, now)
-    writes.store_submitted(case, prefix, events, audit.origin(actor))
-    return Submission(case, events, today, implementation, version, applicant, on_behalf_of)
+    event = writes.store_submitted(case, prefix, audit.origin(actor))
+    return Submission(case, [event], today, implementation, version, applicant, on_behalf_of)

@@ -244,10 +244,11 @@ def test_a_submissions_json_values_are_written_by_orjson_not_json_dumps(catalog,
     values: list[Any] = []
     store = writes.store_submitted
 
-    def kept(case: Case, prefix: str, events: Any, origin: Any) -> None:
-        values.extend([case.form_data, *(e.details for e in events)])
-        store(case, prefix, events, origin)
-        values.append(writes.submit_audit(case, origin).details)  # as the ORM writes it
+    def kept(case: Case, prefix: str, origin: Any) -> CaseEvent:
+        event = store(case, prefix, origin)
+        # As the ORM writes them (SQLite), and the case's as the statement does.
+        values.extend([case.form_data, event.details, writes.submit_audit(case, origin).details])
+        return event
 
     monkeypatch.setattr(writes, "store_submitted", kept)
     case, _events = _submit(catalog, channel=Channel.API)  # a member of the choices, as the API

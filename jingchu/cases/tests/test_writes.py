@@ -114,25 +114,40 @@ def test_only_values_the_field_returns_unchanged_pass_through():
 
 @ON_POSTGRESQL
 @pytest.mark.django_db
-def test_the_statements_text_is_kept_per_shape(catalog):
-    # The text is built once per shape (how many events) and kept: another shape must get its
-    # own text, never one kept for a different shape.
-    case, events = _submit(catalog)
+def test_the_statements_text_is_kept(catalog):
+    case, _events = _submit(catalog)
     conn = connections["default"]
     origin = audit.origin(_user("zhangsan"))
-    one, one_params = writes._statement(case, "P", events, origin, conn)
-    two, two_params = writes._statement(case, "P", [*events, *events], origin, conn)
-    assert one.count("(SELECT id FROM c)") == 1 and two.count("(SELECT id FROM c)") == 2
-    for sql, params in ((one, one_params), (two, two_params)):
-        assert sql.count("%s") == len(params) and sql.count("gen_random_uuid()") == 1
-    assert writes._statement(case, "Q", events, origin, conn)[0] is one  # kept
+    one, params = writes._statement(case, "P", origin, conn)
+    assert one.count("%s") == len(params) and one.count("gen_random_uuid()") == 1
+    assert writes._statement(case, "Q", origin, conn)[0] is one  # kept
 
 
-def test_the_audit_rows_sql_gives_every_column():
-    # A column added to AuditEvent must be given a value here too (else it would be left to
+@pytest.mark.parametrize("model, values", [(CaseEvent, writes._EVENT_VALUES),
+                                           (AuditEvent, writes._AUDIT_VALUES)])
+def test_the_sql_of_the_event_and_the_audit_row_gives_every_column(model, values):
+    # A column added to either model must be given a value here too (else it would be left to
     # the database's default, not the model's).
-    assert list(writes._AUDIT_VALUES) == [
-        f.column for f in AuditEvent._meta.concrete_fields if not isinstance(f, models.AutoField)]
+    assert list(values) == [
+        f.column for f in model._meta.concrete_fields if not isinstance(f, models.AutoField)]
+
+
+EVENT_FIELDS = ("case_id", "actor_id", "action", "from_status", "to_status", "note", "details",
+                "public")
+
+
+def check_submit_event(case: Case) -> None:
+    """The stored timeline event of `case` is the one `submit_event` makes (on PostgreSQL the
+    statement writes it without making it), at the case's submission (the ORM stamps its own
+    time on saving, a moment later)."""
+    stored = Case.objects.get(pk=case.pk)
+    event = CaseEvent.objects.get(case=stored)
+    expected = writes.submit_event(stored)
+    assert {f: getattr(event, f) for f in EVENT_FIELDS} == {
+        f: getattr(expected, f) for f in EVENT_FIELDS}
+    assert stored.submitted_at is not None and stored.submitted_at <= event.at <= timezone.now()
+    if connections["default"].vendor == "postgresql":  # the statement's own, exactly
+        assert event.at == stored.submitted_at
 
 
 AUDITED = ("actor_id", "actor_label", "action", "object_type", "object_id", "object_label",
@@ -152,7 +167,7 @@ def check_submit_audit(case: Case, origin: audit.Origin) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("address", [None, "10.0.0.9", "2001:db8::9"])
-def test_the_submissions_audit_row_is_the_one_the_orm_writes(catalog, address):
+def test_the_submissions_event_and_audit_row_are_the_ones_the_orm_writes(catalog, address):
     token = middleware._current.set(middleware.RequestContext(address, "部门系统/1.0"))
     try:
         case, _events = _submit(catalog, channel=Channel.API)
@@ -161,6 +176,7 @@ def test_the_submissions_audit_row_is_the_one_the_orm_writes(catalog, address):
         middleware._current.reset(token)
     assert origin.source_ip == address and origin.user_agent == "部门系统/1.0"
     check_submit_audit(case, origin)
+    check_submit_event(case)
     row = AuditEvent.objects.get(object_id=str(case.uid))
     assert row.details == {"item": case.item.code, "channel": "api", "from": "",
                            "to": "submitted", "number": case.number}

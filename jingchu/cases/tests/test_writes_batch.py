@@ -22,7 +22,7 @@ from jingchu.cases.tests.test_submit_application import (
     _user,
     submitting,
 )
-from jingchu.cases.tests.test_writes import check_submit_audit
+from jingchu.cases.tests.test_writes import check_submit_audit, check_submit_event
 from jingchu.core import combining
 from jingchu.core.models import AuditEvent
 
@@ -47,7 +47,8 @@ def _check_stored(item: writes._Pending, number: str) -> None:
     assert item.case.pk == case.pk and item.case.number == number
     assert case.applicant_id == item.case.applicant_id
     event = CaseEvent.objects.get(case=case)
-    assert (event.action, event.actor_id) == ("submit", item.events[0].actor_id)
+    assert (event.action, event.actor_id) == ("submit", item.origin.actor.pk)
+    check_submit_event(case)
     row = AuditEvent.objects.get(action=writes.SUBMIT_AUDIT, object_id=str(case.uid))
     assert row.object_label == number and row.details["number"] == number
     assert row.actor_id == item.origin.actor.pk
