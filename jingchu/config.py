@@ -140,6 +140,9 @@ OPTIONS: list[Option] = [
            "`jingchu sharing generate-bases` makes larger ones."),
     Option("JINGCHU_DEMO_ENTITIES", int, "100000",
            "Market entities `jingchu demo` generates into the demo legal-entity base (法人库)."),
+    Option("JINGCHU_DEMO_HISTORY_DAYS", int, "90",
+           "Days back from today for which `jingchu demo` computes the cockpit's rollups "
+           "(the tests set fewer: each day is a refresh of every KPI)."),
     Option("JINGCHU_API_STATEMENT_TIMEOUT", _seconds, "10",
            "Seconds one database statement of the API's own process (jingchu.wsgi_api) may run, "
            "lock waits included, before PostgreSQL cancels it and the call is answered 503; "

@@ -22,7 +22,7 @@ from jingchu.identity.choices import StaffRole
 from jingchu.identity.demo import DEMO_PASSWORD
 from jingchu.identity.models import Staff
 
-HISTORY_DAYS = 90
+HISTORY_DAYS = 90  # the default of JINGCHU_DEMO_HISTORY_DAYS
 LEADERS = [
     ("leader_hb", "省领导 楚天", "hb-zwb", "Cockpit: the whole province (approver, 省政务办)"),
     ("leader_wh", "市领导 江城", "wh-zwb", "Cockpit: Wuhan and below (approver, 武汉市政务办)"),
@@ -43,9 +43,16 @@ def _leaders(ctx: Any) -> None:
         ctx.logins.append((username, name, description))
 
 
+def history_days() -> int:
+    """JINGCHU_DEMO_HISTORY_DAYS (default HISTORY_DAYS, 90): the days the demo computes."""
+    from jingchu import config
+
+    return max(int(config.get("JINGCHU_DEMO_HISTORY_DAYS")), 1)
+
+
 def _history() -> int:
     today = timezone.localdate()
-    days = [today - dt.timedelta(days=n) for n in range(HISTORY_DAYS)]
+    days = [today - dt.timedelta(days=n) for n in range(history_days())]
     done = set(RefreshRun.objects.filter(day__in=days).values_list("day", flat=True))
     wanted = [d for d in days if d not in done]
     if wanted:
@@ -57,4 +64,4 @@ def load_demo(ctx: Any) -> None:
     _leaders(ctx)
     refreshed = _history()
     ctx.report.append(f"Cockpit: rollups of {refreshed} day(s) computed "
-                      f"(the last {HISTORY_DAYS} days are kept by `jingchu cockpit refresh`).")
+                      f"(the last {history_days()} days are kept by `jingchu cockpit refresh`).")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from jingchu import config
 from jingchu.core import actions
 from jingchu.core.demo import load_organizations
 from jingchu.core.models import AuditEvent, Organization, Region
@@ -46,6 +47,10 @@ def test_demo_twice_leaves_the_same_rows_and_a_quiet_audit_trail(monkeypatch):
     new_events = list(AuditEvent.objects.order_by("id").values_list("action", flat=True)
                       [events_after_first:])
     assert new_events == []
+    # The cockpit's history is computed once, over the days the setting asks for.
+    days = config.get("JINGCHU_DEMO_HISTORY_DAYS")
+    assert f"Cockpit: rollups of {days} day(s) computed" in first_output
+    assert "Cockpit: rollups of 0 day(s) computed" in second_output
     for output in (first_output, second_output):
         assert "http://127.0.0.1:8765/" in output
         assert DEMO_PASSWORD in output
