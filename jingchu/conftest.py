@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -155,6 +156,31 @@ def _item_level(item: Any) -> int:
     return level
 
 
+# Worlds that a module's tests may share as they share the demo data (see SharedDemo), by the
+# module and name of the fixture that builds one: a function of the shared organizations alone.
+World = dict[str, Any]
+_WORLDS: dict[tuple[str, str], Callable[[World], World]] = {}
+
+
+def share_world(module: str, name: str, build: Callable[[World], World]) -> tuple[str, str]:
+    """Let the tests that use fixture `name` of `module` (one that returns `build(demo_orgs)`,
+    or `SharedDemo.world_for` when it answers) share the world it builds; returns its key."""
+    _WORLDS[(module, name)] = build
+    return (module, name)
+
+
+def _item_world(item: Any) -> tuple[str, str] | None:
+    """The shared world the item's own fixtures build, if any."""
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return None
+    for module, name in _WORLDS:
+        defs = info.name2fixturedefs.get(name)
+        if defs and (defs[-1].func.__module__, defs[-1].func.__name__) == (module, name):
+            return (module, name)
+    return None
+
+
 class SharedDemo:
     """The demo data of a test module, loaded once and shared by the tests that load the same:
     loaded in a transaction of the module's own that those tests run inside (each test's own
@@ -164,7 +190,11 @@ class SharedDemo:
     about half of the whole suite's time. A test sees what it saw before: before each test
     (`pytest_runtest_setup`) the shared data is made what that test loads, or none at all for
     a test that loads none or commits for real (a transactional test's other connections
-    would not see it); each test gets its own copy of the objects."""
+    would not see it); each test gets its own copy of the objects.
+
+    A world registered with `share_world` (the supervision tests' one) is shared in the
+    same way by the tests that build it on the organizations alone: built on the shared ones in
+    a savepoint, rolled back to that savepoint for a test that does not build it."""
 
     def __init__(self, blocker: Any, media: str) -> None:
         self.blocker = blocker
@@ -172,37 +202,67 @@ class SharedDemo:
         self.level = 0
         self.orgs: dict[str, Any] | None = None
         self._atomic: Any = None
+        self.world_key: tuple[str, str] | None = None
+        self._world: World | None = None
+        self._orgs_before_world: dict[str, Any] | None = None
+        self._world_atomic: Any = None
 
-    def open(self, level: int) -> None:
-        from django.db import transaction
-        from django.test import override_settings
-
+    @contextlib.contextmanager
+    def _as_in_a_test(self) -> Iterator[None]:
         # Loaded under the settings each test has (its autouse fixtures are not set up yet):
         # passwords hashed as in a test, files (if any) out of the real media folder.
+        from django.test import override_settings
+
         with self.blocker.unblock(), override_settings(
                 PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=self.media, LAKE_DIR=self.media):
-            self._atomic = transaction.atomic()
-            self._atomic.__enter__()
+            yield
+
+    def open(self, level: int) -> None:
+        with self._as_in_a_test():
+            self._atomic = _begin()
             self.orgs, self.level = _load_demo(level), level
 
     def close(self) -> None:
-        from django.db import transaction
-
+        self.close_world()
         if self._atomic is not None:
             with self.blocker.unblock():
-                transaction.set_rollback(True)
-                self._atomic.__exit__(None, None, None)
+                _roll_back(self._atomic)
             self._atomic, self.orgs, self.level = None, None, 0
+
+    def open_world(self, key: tuple[str, str]) -> None:
+        assert self.orgs is not None
+        with self._as_in_a_test():
+            self._world_atomic = _begin()  # a savepoint in the module's transaction
+            # As a test's own build, this one may change the organizations it is given.
+            self._orgs_before_world = copy.deepcopy(self.orgs)
+            self.world_key = key
+            try:
+                self._world = _WORLDS[key](self.orgs)
+            except BaseException:
+                self.close_world()  # the savepoint, not the module's transaction
+                raise
+
+    def close_world(self) -> None:
+        if self._world_atomic is not None:
+            with self.blocker.unblock():
+                _roll_back(self._world_atomic)
+            self.orgs = self._orgs_before_world
+            self._world_atomic = self._world = self._orgs_before_world = self.world_key = None
 
     def prepare_for(self, item: Any) -> None:
         """Make the shared data what `item` loads itself (before its fixtures are set up)."""
         if not _uses_database(item):
             return
         want = 0 if _item_is_transactional(item) else _item_level(item)
+        world = _item_world(item) if want == ORGS else None
         if want != self.level:
             self.close()
             if want:
                 self.open(want)
+        if world != self.world_key:
+            self.close_world()
+            if world is not None:
+                self.open_world(world)
 
     def has(self, level: int) -> bool:
         """Whether the data of `level` (and below) is loaded and shared."""
@@ -211,6 +271,30 @@ class SharedDemo:
     def orgs_for(self, level: int) -> dict[str, Any] | None:
         """A copy of the shared organizations when `level` is shared, else None."""
         return copy.deepcopy(self.orgs) if self.has(level) else None
+
+    def world_for(self, key: tuple[str, str], orgs: dict[str, Any]) -> World | None:
+        """A copy of the shared world `key` when it is shared, else None. Its organizations are
+        `orgs`, the test's copy of the shared ones, as in a world the test built on them."""
+        if self._world is None or self.orgs is None or self.world_key != key:
+            return None
+        memo: dict[int, Any] = {id(self.orgs): orgs}
+        memo.update((id(org), orgs[name]) for name, org in self.orgs.items())
+        return copy.deepcopy(self._world, memo)
+
+
+def _begin() -> Any:
+    from django.db import transaction
+
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    return atomic
+
+
+def _roll_back(atomic: Any) -> None:
+    from django.db import transaction
+
+    transaction.set_rollback(True)
+    atomic.__exit__(None, None, None)
 
 
 def _load_demo(level: int) -> dict[str, Any]:

@@ -24,6 +24,7 @@ import pytest
 from django.utils import timezone
 
 from jingchu.cases.tests.conftest import make_staff
+from jingchu.conftest import SharedDemo, share_world
 from jingchu.core.identifiers import make_id_number, make_uscc
 from jingchu.core.models import Region
 from jingchu.identity import actions as identity_actions
@@ -79,8 +80,8 @@ def make_inspector(username: str, org: Any, certificate: str) -> tuple[Any, Insp
     return user, inspector
 
 
-@pytest.fixture
-def supervision_world(demo_orgs: dict[str, Any]) -> dict[str, Any]:
+def build_world(demo_orgs: dict[str, Any]) -> dict[str, Any]:
+    """The world of `supervision_world` on the demo organizations."""
     amr, env, outsider_org = demo_orgs["wh-scjg"], demo_orgs["wh-sthjj"], demo_orgs["yc-scjg"]
     jiangan = Region.objects.get(code="420102000000")
     hongshan = Region.objects.get(code="420111000000")
@@ -128,3 +129,15 @@ def supervision_world(demo_orgs: dict[str, Any]) -> dict[str, Any]:
             "users": users, "inspectors": inspectors, "items": items, "entities": entities,
             "jiangan": jiangan, "hongshan": hongshan, "wuhan": Region.objects.get(
                 code="420100000000")}
+
+
+# Built once per test module for the tests that can share it (jingchu.conftest.SharedDemo), not
+# for each of the ~180 tests that use it (~60 s of set-up in all on PostgreSQL). A transactional
+# test still builds its own: it commits, and the shared world is never committed.
+WORLD = share_world(__name__, "supervision_world", build_world)
+
+
+@pytest.fixture
+def supervision_world(_shared_demo: SharedDemo, demo_orgs: dict[str, Any]) -> dict[str, Any]:
+    found = _shared_demo.world_for(WORLD, demo_orgs)
+    return found if found is not None else build_world(demo_orgs)
