@@ -15,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from jingchu import config
 from jingchu.cockpit.actions import do_refresh_rollups
 from jingchu.cockpit.models import RefreshRun
 from jingchu.identity import actions as identity_actions
@@ -22,7 +23,6 @@ from jingchu.identity.choices import StaffRole
 from jingchu.identity.demo import DEMO_PASSWORD
 from jingchu.identity.models import Staff
 
-HISTORY_DAYS = 90  # the default of JINGCHU_DEMO_HISTORY_DAYS
 LEADERS = [
     ("leader_hb", "省领导 楚天", "hb-zwb", "Cockpit: the whole province (approver, 省政务办)"),
     ("leader_wh", "市领导 江城", "wh-zwb", "Cockpit: Wuhan and below (approver, 武汉市政务办)"),
@@ -44,15 +44,13 @@ def _leaders(ctx: Any) -> None:
 
 
 def history_days() -> int:
-    """JINGCHU_DEMO_HISTORY_DAYS (default HISTORY_DAYS, 90): the days the demo computes."""
-    from jingchu import config
-
-    return max(int(config.get("JINGCHU_DEMO_HISTORY_DAYS")), 1)
+    """The days back from today the demo computes (JINGCHU_DEMO_HISTORY_DAYS, at least one)."""
+    return max(config.get("JINGCHU_DEMO_HISTORY_DAYS"), 1)
 
 
-def _history() -> int:
+def _history(length: int) -> int:
     today = timezone.localdate()
-    days = [today - dt.timedelta(days=n) for n in range(history_days())]
+    days = [today - dt.timedelta(days=n) for n in range(length)]
     done = set(RefreshRun.objects.filter(day__in=days).values_list("day", flat=True))
     wanted = [d for d in days if d not in done]
     if wanted:
@@ -62,6 +60,7 @@ def _history() -> int:
 
 def load_demo(ctx: Any) -> None:
     _leaders(ctx)
-    refreshed = _history()
+    length = history_days()
+    refreshed = _history(length)
     ctx.report.append(f"Cockpit: rollups of {refreshed} day(s) computed "
-                      f"(the last {history_days()} days are kept by `jingchu cockpit refresh`).")
+                      f"(the last {length} days are kept by `jingchu cockpit refresh`).")
