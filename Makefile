@@ -73,6 +73,12 @@ bench-instructions: $(STAMP)
 bench-parts: $(STAMP)
 	$(BIN)/python bench/parts.py
 
+# What PostgreSQL writes to its WAL per case submission and per anchor request (pg_stat_wal,
+# in-process, after a checkpoint and without); prints a table (bench/wal_per_request.py).
+.PHONY: bench-wal
+bench-wal: $(STAMP)
+	$(BIN)/python bench/wal_per_request.py
+
 # What the case-number counter row costs PostgreSQL: the submission's statement under pgbench with
 # 8, 2 and 1 clients, with and without the counter; prints a table (bench/HISTORY.md).
 .PHONY: bench-counter
