@@ -36,6 +36,13 @@ def chromium(monkeypatch: Any) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+            # Inside the block Django's `connections` answer other wrappers than outside it
+            # (Playwright's event loop brings its own context, and asgiref keeps connections
+            # per context): the test body's queries opened a connection of their own, which
+            # nothing else closes. Left open, it kept the test database from being dropped.
+            from django.db import connections
+
+            connections.close_all()
 
 
 # How long a step may wait for a page or an element: a limit, not a timing gate. Generous,

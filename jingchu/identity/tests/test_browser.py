@@ -3,7 +3,6 @@ and a staff member's first sign-in with the authenticator enrolment."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,17 +10,11 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from jingchu.core.tests.browser import WAIT_MS
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
+from jingchu.core.tests.browser import WAIT_MS, chromium, needs_chromium
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
@@ -38,22 +31,13 @@ def world(transactional_db):
 
 @pytest.fixture
 def page(live_server, world, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body would otherwise be refused as "async unsafe".
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium(monkeypatch) as browser:
         context = browser.new_context(locale="en-US", viewport={"width": 390, "height": 844})
         # English is the user's explicit choice (the language cookie), as after /i18n/setlang/.
         context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
         tab = context.new_page()
         tab.set_default_timeout(WAIT_MS)
-        try:
-            yield tab
-        finally:
-            browser.close()
+        yield tab
 
 
 @contextmanager

@@ -4,33 +4,23 @@ the preview table pages through HTMX."""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
 
-from jingchu.core.tests.browser import WAIT_MS
+from jingchu.core.tests.browser import WAIT_MS, chromium, needs_chromium
 from jingchu.opendata import actions
 from jingchu.opendata.tests.conftest import draft_data, rows
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason=f"{CHROMIUM} is missing (apt-get install -y chromium)"),
+    needs_chromium,
 ]
 
 
 def test_charts_and_preview(live_server: Any, lake_world: dict[str, Any], put_dataset: Any,
                             monkeypatch: Any, tmp_path: Any) -> None:
     from jingchu.opendata.tests.conftest import COLUMNS
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
 
     users = lake_world["users"]
     source = put_dataset(lake_world["orgs"]["hb-rst"], "hb-rst/si-units", rows(120),
@@ -39,8 +29,7 @@ def test_charts_and_preview(live_server: Any, lake_world: dict[str, Any], put_da
     actions.do_submit_open_dataset(users["rst"], ds)
     actions.do_approve_open_dataset(users["dsj"], ds)
     errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium(monkeypatch) as browser:
         tab = browser.new_page(viewport={"width": 1200, "height": 900})
         tab.set_default_timeout(WAIT_MS)
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -53,5 +42,4 @@ def test_charts_and_preview(live_server: Any, lake_world: dict[str, Any], put_da
             tab.wait_for_selector("#preview-table >> text=U0050")
         finally:
             tab.screenshot(path=str(tmp_path / "dataset.png"), full_page=True)
-            browser.close()
     assert errors == []
