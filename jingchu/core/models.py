@@ -148,11 +148,15 @@ class CalendarDay(models.Model):
 class AuditEvent(models.Model):
     """Who did what to which object, when, and from where (审计事件). Append-only."""
 
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Every audited action writes each index of this table, so only the searches get one.
+    # Nothing looks an event up by its uid (it names the event in exports; a random UUID,
+    # unique without a constraint), nor by its actor's key: the search matches the actor by
+    # name, and users are never deleted (the admin is read-only), so SET_NULL never scans.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", db_index=False,
     )
     actor_label = models.CharField(max_length=150, blank=True)
     # Indexed in Meta once, for both equality and prefix searches (`db_index` would build two).
