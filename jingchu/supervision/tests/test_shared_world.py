@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jingchu.conftest import SharedDemo
+from jingchu.conftest import SharedDemo, World
 from jingchu.supervision.tests.conftest import WORLD
-
-World = dict[str, Any]
 
 
 def test_the_world_is_shared_and_each_test_gets_its_own_copy(
