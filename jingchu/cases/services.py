@@ -15,6 +15,7 @@ from jingchu.cases import permissions
 from jingchu.cases.choices import CaseStatus
 from jingchu.cases.models import Case
 from jingchu.cases.workflow import APPLICANT, Transition
+from jingchu.core.compiled import CompiledQuery
 from jingchu.core.errors import ActionError
 from jingchu.core.models import Organization
 from jingchu.identity.choices import StaffRole
@@ -172,13 +173,24 @@ def implementation_for(service: str, code: str) -> ItemImplementation:
     return found
 
 
+def _implementations_of(service: str) -> QuerySet[ItemImplementation]:
+    return ItemImplementation.objects.filter(
+        item__code=service, item__current_version__isnull=False, is_active=True,
+    ).select_related("item", "organization__region").order_by("code")
+
+
+# Compiled once per process (jingchu.core.compiled): each implementation is loaded again every
+# IMPLEMENTATION_CACHE_SECONDS in each process, and compiling the query was most of a load.
+_IMPLEMENTATION: CompiledQuery[ItemImplementation] = CompiledQuery(
+    lambda service, code: _implementations_of(service).filter(code=code)[:1], 2)
+_FIRST_TWO: CompiledQuery[ItemImplementation] = CompiledQuery(
+    lambda service: _implementations_of(service)[:2], 1)
+
+
 def _load_implementation(service: str, code: str) -> ItemImplementation:
     """One query for the implementation, its item and region; the version from
     `published_version`. Any refusal is worded by `resolve_implementation` (and not cached)."""
-    qs = ItemImplementation.objects.filter(
-        item__code=service, item__current_version__isnull=False, is_active=True,
-    ).select_related("item", "organization__region").order_by("code")
-    found = list(qs.filter(code=code)[:1] if code else qs[:2])
+    found = _IMPLEMENTATION.run(service, code) if code else _FIRST_TWO.run(service)
     if len(found) == 1:
         item = found[0].item
         item.current_version = published_version(int(item.current_version_id or 0), item.pk)
