@@ -158,8 +158,10 @@ def _steady_caches() -> None:
     """The per-process caches (bearer token, implementation: 2 s; calendar: 5 min) kept for
     the whole loop. Why: under callgrind a request takes ~0.3 s of wall time, so a 2 s cache ran
     out every few requests and the count carried a token and an implementation lookup per ~6
-    submissions, which varied with the machine's speed; at the rates measured by `make bench`
-    they hit on nearly every request."""
+    submissions, which varied with the machine's speed. At the rates measured by `make bench`
+    they hit on nearly every request, but not on all: with 23 tokens, 3 processes and ~1,000/s,
+    a token misses about once per 20-30 submissions. So the loop leaves the misses out, and
+    `parts` times them alone (`_misses`)."""
     from jingchu.cases import bearer, services
     from jingchu.core import calendar
 
@@ -265,7 +267,34 @@ def parts(out: Path, n: int) -> None:
         whole = time.thread_time_ns() - started
         answer[kind] = {WHOLE: whole / n / 1000} | {
             label: spent / n / 1000 if spent else None for label, spent in totals.items()}
+    answer["submission"] |= _misses(out)
     (out / "parts.json").write_text(json.dumps(answer, ensure_ascii=False, indent=1))
+
+
+# The lookups behind the per-process caches, each timed alone: the loop above never misses
+# (`_steady_caches`), and under load each token misses every TOKEN_CACHE_SECONDS in each process,
+# each implementation every IMPLEMENTATION_CACHE_SECONDS (bench/HISTORY.md, "Twenty-first
+# session": compiled by the ORM on every miss, these took ~18% of the API process's Python time).
+MISSES = ("a token's lookup, per cache miss (not per request)",
+          "an implementation's load, per cache miss (not per request)")
+
+
+def _misses(out: Path, n: int = 200) -> dict[str, float | None]:
+    import hashlib
+
+    from jingchu.cases import bearer, services
+
+    checksum = hashlib.sha256((out / "tokens.txt").read_text().split()[0].encode()).hexdigest()
+    impl = json.loads((out / "body.json").read_text()).get("implementation", "")
+    answer: dict[str, float | None] = {}
+    for label, call in ((MISSES[0], lambda: bearer._lookup(checksum)),
+                        (MISSES[1], lambda: services._load_implementation(SERVICE, impl))):
+        call()  # compiled and prepared first, as after the first miss of a process
+        started = time.thread_time_ns()
+        for _ in range(n):
+            call()
+        answer[label] = (time.thread_time_ns() - started) / n / 1000
+    return answer
 
 
 def statement(out: Path) -> None:
