@@ -40,6 +40,13 @@ def _seconds(raw: str) -> float:
     return value
 
 
+def _positive_ms(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:  # NaN too; Python refuses a switch interval of 0
+        raise ValueError(f"expected a number of milliseconds > 0, got {raw!r}")
+    return value
+
+
 def _list(raw: str) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
@@ -147,6 +154,11 @@ OPTIONS: list[Option] = [
            "Seconds one database statement of the API's own process (jingchu.wsgi_api) may run, "
            "lock waits included, before PostgreSQL cancels it and the call is answered 503; "
            "0: no limit."),
+    Option("JINGCHU_API_SWITCH_INTERVAL_MS", _positive_ms, "1",
+           "How long (ms) a thread of the API's own process (jingchu.wsgi_api) may keep the "
+           "interpreter while another waits for it (Python's switch interval, 5 by default): "
+           "a thread whose database reply has arrived gets it back sooner, and so do the "
+           "submissions waiting on its batch (bench/HISTORY.md, twenty-first session)."),
     Option("JINGCHU_GROUP_COMMIT", _bool, "true",
            "Case submissions arriving together in one web process are written in one statement "
            "(group commit: about half the commits and WAL flushes); false writes each in its "

@@ -111,6 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 GROUP_COMMIT: bool = config.get("JINGCHU_GROUP_COMMIT")
 # Read here so that every process refuses a bad value; applied by settings_api only.
 API_STATEMENT_TIMEOUT: float = config.get("JINGCHU_API_STATEMENT_TIMEOUT")
+API_SWITCH_INTERVAL_MS: float = config.get("JINGCHU_API_SWITCH_INTERVAL_MS")  # jingchu.wsgi_api
 
 AUTH_USER_MODEL = "identity.User"
 AUTHENTICATION_BACKENDS = ["jingchu.identity.backends.LockoutModelBackend"]

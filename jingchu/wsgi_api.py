@@ -4,6 +4,7 @@
 """
 
 import os
+import sys
 
 import django
 
@@ -14,10 +15,14 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "jingchu.settings_api"
 
 
 def _application() -> WSGIApp:
-    """Bytes at once, and the API's hot operations (jingchu.core.wsgi)."""
+    """Bytes at once, the API's hot operations (jingchu.core.wsgi), and the process's switch
+    interval (JINGCHU_API_SWITCH_INTERVAL_MS)."""
     django.setup(set_prefix=False)
+    from django.conf import settings
+
     from jingchu.api import hot_operations  # the API's modules need Django set up
 
+    sys.setswitchinterval(settings.API_SWITCH_INTERVAL_MS / 1000)
     return buffered(HotPathHandler(hot_operations()))
 
 

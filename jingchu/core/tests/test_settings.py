@@ -98,6 +98,27 @@ def test_a_negative_or_malformed_timeout_is_refused_naming_the_option(tmp_path, 
     assert "JINGCHU_API_STATEMENT_TIMEOUT" in result.stderr
 
 
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "one"])
+def test_a_switch_interval_not_above_zero_is_refused_naming_the_option(tmp_path, value):
+    result = jingchu(tmp_path, "check", JINGCHU_API_SWITCH_INTERVAL_MS=value, **KEYS)
+    assert result.returncode != 0
+    assert "JINGCHU_API_SWITCH_INTERVAL_MS" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, 0.001), ("2.5", 0.0025)])
+def test_the_api_process_takes_its_switch_interval(tmp_path, value, seconds):
+    # The API's WSGI entry point, loaded as its server loads it, in a fresh interpreter.
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+           "JINGCHU_VAR_DIR": str(tmp_path / "var"), "LANG": "C.UTF-8", **KEYS}
+    if value is not None:
+        env["JINGCHU_API_SWITCH_INTERVAL_MS"] = value
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys, jingchu.wsgi_api; print(sys.getswitchinterval())"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert float(result.stdout.split()[-1]) == pytest.approx(seconds)
+
+
 def test_config_prints_every_option_and_hides_secrets(tmp_path):
     result = jingchu(tmp_path, "config", JINGCHU_LOG_LEVEL="WARNING", **KEYS)
     assert result.returncode == 0, result.stderr
