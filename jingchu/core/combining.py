@@ -65,9 +65,14 @@ class Combiner(Generic[Item, Result]):
         slot: _Slot[Item, Result] = _Slot(item)
         with self._lock:
             self._waiting.append(slot)
-            slot.lead = not self._leading
+            # Decided here, under the lock, and kept: `slot.lead` may turn True before this
+            # thread reads it again (the leader hands over as soon as the lock is free), and a
+            # caller reading that would skip the wait that takes its release back, so its
+            # batch's release of it would fail ("release unlocked lock") and leave the rest of
+            # that batch waiting for good (bench/HISTORY.md, twenty-first session).
+            lead = slot.lead = not self._leading
             self._leading = True
-        if not slot.lead:
+        if not lead:
             slot.woken.acquire()  # until written by a leader, or made the leader
         if not slot.done:
             self._lead()

@@ -150,3 +150,48 @@ def test_many_threads_each_get_their_own_outcome_once():
     assert outcomes == {i: i * 10 for i in items}
     assert sorted(seen) == items  # each written once
     assert not combiner._leading and not combiner._waiting
+
+
+class _HandOverGate:
+    """The combiner's lock, which makes the thread named `who` stop right after its first
+    `with` (where a caller decides whether it leads) until the leader has handed it the lead:
+    the interleaving that once left a batch's callers waiting for good."""
+
+    def __init__(self, lock: threading.Lock, who: str, hand_over: threading.Event,
+                 leader: threading.Thread) -> None:
+        self.lock, self.who, self.hand_over, self.leader = lock, who, hand_over, leader
+        self.armed = True
+
+    def __enter__(self) -> None:
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+        if self.armed and threading.current_thread().name == self.who:
+            self.armed = False
+            self.hand_over.set()  # the leader's batch ends; it hands the lead to `who`
+            self.leader.join(WAIT)
+
+
+def test_a_caller_handed_the_lead_before_it_waits_leads_once():
+    runner = _Gated()
+    combiner = Combiner(runner, 8)
+    outcomes: dict[int, object] = {}
+    [leader] = _start(combiner, [1], outcomes)
+    assert runner.entered.wait(WAIT)  # 1 is writing its batch
+    combiner._lock = _HandOverGate(combiner._lock, "second", runner.release,  # type: ignore[assignment]
+                                   leader)
+
+    def second() -> None:
+        try:
+            outcomes[2] = combiner.run(2)
+        except Exception as exc:  # the outcome under test
+            outcomes[2] = exc
+
+    thread = threading.Thread(target=second, name="second")
+    thread.start()
+    thread.join(WAIT)
+    assert not thread.is_alive() and not leader.is_alive()
+    assert outcomes == {1: 10, 2: 20}
+    assert runner.batches == [[1], [2]]  # 2 was handed the lead and wrote its own batch
+    assert not combiner._leading and not combiner._waiting
