@@ -56,6 +56,20 @@ class _Compiled(NamedTuple):
     converters: dict[int, Any]  # the compiler's, by column: asked once, not per row
 
 
+def _converted(rows: Sequence[Any], converters: dict[int, Any], conn: Any) -> list[list[Any]]:
+    """`rows` as SQLCompiler.apply_converters converts them, but with this thread's connection:
+    the compiler's is the one of the thread that compiled it."""
+    out = []
+    for row in map(list, rows):
+        for position, (functions, expression) in converters.items():
+            value = row[position]
+            for convert in functions:
+                value = convert(value, expression, conn)
+            row[position] = value
+        out.append(row)
+    return out
+
+
 def _stand_in(index: int) -> str:
     # A text no caller sends: a NUL is refused by PostgreSQL's text and never in a checksum.
     return f"\x00jingchu-compiled-{index}\x00"
@@ -92,9 +106,8 @@ class CompiledQuery(Generic[M]):
     def _instances(self, compiled: _Compiled, rows: Sequence[Any], using: str) -> list[M]:
         # As ModelIterable.__iter__ builds them (no annotations, no known related objects).
         found: list[M] = []
-        # As SQLCompiler.results_iter converts them, with the converters found once.
-        converted = (compiled.compiler.apply_converters(rows, compiled.converters)
-                     if compiled.converters else rows)
+        converted = _converted(rows, compiled.converters, connections[using]) \
+            if compiled.converters else rows
         for row in converted:
             obj = compiled.model.from_db(using, compiled.init_list,
                                          row[compiled.start:compiled.end])
