@@ -9,12 +9,12 @@ Python time: the in-process loops of bench/ kept the caches warm and never saw i
 (bench/HISTORY.md, "Twenty-first session").
 
 `CompiledQuery` compiles its queryset once per database, with stand-in values where the callers'
-values go, and keeps the SQL, the compiler and Django's own populators of related objects. Each
+values go, and keeps the SQL, its converters and Django's own populators of related objects. Each
 call runs that SQL with the caller's values and builds the instances as `ModelIterable` does
 (`Model.from_db`, the same converters, the same related-object caches), so the answer is the
 queryset's. On PostgreSQL the statement is prepared once per connection (`core.prepared`), so
-the server does not plan the joins again either. tests/test_compiled.py holds the answers equal
-to the ORM's.
+the server does not plan the joins again either. cases/tests/test_compiled.py holds the answers
+equal to the ORM's.
 
 Only for querysets whose SQL does not change with the values: filters by equality on plain
 fields, no `__in` lists, no annotations, no `prefetch_related`; `CompiledQuery` refuses the rest
@@ -29,7 +29,6 @@ from typing import Any, Generic, NamedTuple, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
-from django.db.models.sql.compiler import SQLCompiler
 
 from jingchu.core import prepared
 
@@ -47,7 +46,7 @@ class _Compiled(NamedTuple):
     sql: str
     # Each parameter: an `_Arg` (a caller's value) or a constant the queryset compiled in.
     params: tuple[Any, ...]
-    compiler: SQLCompiler
+    width: int | None  # columns of a row to keep, when the compiler added some for ordering
     model: type[models.Model]
     start: int  # the main model's columns in each row: [start:end]
     end: int
@@ -99,8 +98,8 @@ class CompiledQuery(Generic[M]):
         with opened as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        if compiled.compiler.has_extra_select:  # columns added for ordering only
-            rows = [row[:compiled.compiler.col_count] for row in rows]
+        if compiled.width is not None:
+            rows = [row[:compiled.width] for row in rows]
         return self._instances(compiled, rows, using)
 
     def _instances(self, compiled: _Compiled, rows: Sequence[Any], using: str) -> list[M]:
@@ -145,7 +144,9 @@ class CompiledQuery(Generic[M]):
         if compiler.has_composite_fields([s[0] for s in compiler.select[:compiler.col_count]]):
             raise ValueError("composite primary keys are not supported")
         return _Compiled(
-            sql=sql, params=params, compiler=compiler, model=klass_info["model"],
+            sql=sql, params=params,
+            width=compiler.col_count if compiler.has_extra_select else None,
+            model=klass_info["model"],
             start=start, end=end,
             init_list=[f[0].target.attname for f in compiler.select[start:end]],
             populators=get_related_populators(klass_info, compiler.select, using),
