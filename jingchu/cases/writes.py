@@ -12,7 +12,8 @@ across a round trip to the client. The rows are the ones the ORM would write. Ev
 the case comes from the model's own fields (`pre_save`, `get_db_prep_save`), and only its
 number is computed by the server. The event and the audit row are `submit_event`'s and
 `submit_audit`'s, written without making them: each column from the case's row where the case
-holds its value, a parameter where the request does (`_EVENT_VALUES`, `_AUDIT_VALUES`).
+holds its value, from a row of parameters where the request does (`_EVENT_VALUES`,
+`_AUDIT_VALUES`).
 Elsewhere (SQLite) the same rows are written with the ORM.
 
 The statement is bound on the server and prepared once per connection (core.prepared): its
@@ -21,11 +22,12 @@ plans it once per connection instead of once per submission, and psycopg sends t
 binary instead of quoting each into the text.
 
 Submissions arriving together in one process are written together (core.combining): one
-statement for the batch, its serials taken at once (`+ k` on each prefix's counter row), so the
-batch holds each counter row and waits for the WAL flush once instead of once per submission. A
-batch is one transaction, so a batch refused as a whole (the last serial of a day) is retried
-one submission at a time and each gets its own outcome. JINGCHU_GROUP_COMMIT=false writes each
-submission in its own statement instead.
+statement for the batch, one insert per table with a row per submission, its serials taken at
+once (`+ k` on each prefix's counter row), so the batch holds each counter row and waits for
+the WAL flush once instead of once per submission. A batch is one transaction, so a batch
+refused as a whole (the last serial of a day) is retried one submission at a time and each gets
+its own outcome. JINGCHU_GROUP_COMMIT=false writes each submission in its own statement
+instead.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ def _store_in_one_statement(case: Case, prefix: str, origin: audit.Origin) -> No
     with prepared.prepared_cursor(conn) as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    case.pk, case.number = int(row[0]), str(row[1])
+    case.pk, case.number = int(row[1]), str(row[2])
     case._state.adding = False
 
 
@@ -139,9 +141,9 @@ def _store_in_one_batch(items: Sequence[_Pending]) -> None:
     sql, params = _batch_statement(items, conn)
     with prepared.prepared_cursor(conn, numbered=True) as cursor:
         cursor.execute(prepared.numbered(sql), params)
-        rows = {int(i): (int(pk), str(number)) for i, pk, number in cursor.fetchall()}
-    for i, item in enumerate(items):
-        item.case.pk, item.case.number = rows[i]
+        rows = {uid: (int(pk), str(number)) for uid, pk, number in cursor.fetchall()}
+    for item in items:
+        item.case.pk, item.case.number = rows[_stored_as(item.case.uid)]
         item.case._state.adding = False
 
 
@@ -383,69 +385,98 @@ def _insert(name: str, rows: Sequence[models.Model], computed: Sequence[Computed
             f"VALUES {', '.join(tuples)} RETURNING {returning})")
 
 
-def _from(column: str, cte: str) -> str:
-    # `cte` is a name made here (c, c0, c1 ...), never a value: every value is a parameter.
-    return f"(SELECT {column} FROM {cte})"  # noqa: S608
-
-
-# The submission's audit row, each column as SQL: from the case's row (`{c}`, its CTE) where the
-# case holds the value (the object, its label, the time, the details' channel, status and
-# number), a parameter where the request does (`_audit_params`, in this order), and a new UUID
-# from the server. It is the row `submit_audit` makes, written without making it: its instance,
-# its UUID and its eleven values took ~5% of a submission's CPU in the web process
-# (bench/HISTORY.md, "Nineteenth session"). tests/test_writes.py holds every column covered and
-# the row equal to the ORM's.
+# The submission's audit row, each column as SQL: from its case's row (`c`, the cases' CTE) where
+# the case holds the value (the object, its label, the time, the details' channel, status and
+# number), from its origin's row (`r`, `_ORIGIN_ROW`) where the request does (who, from where,
+# the item's code), a parameter for the two constants (`_tail_params`) and a new UUID from the
+# server. It is the row `submit_audit` makes, written without making it: its instance, its UUID
+# and its eleven values took ~5% of a submission's CPU in the web process (bench/HISTORY.md,
+# "Nineteenth session"). tests/test_writes.py holds every column covered and the row equal to
+# the ORM's.
 _AUDIT_VALUES: dict[str, str] = {
     "uid": "gen_random_uuid()",
-    "at": "{c}.created_at",
-    "actor_id": "%s::bigint",
-    "actor_label": "%s::text",
+    "at": "c.created_at",
+    "actor_id": "r.actor_id",
+    "actor_label": "r.actor_label",
     "action": "%s::text",
     "object_type": "%s::text",
-    "object_id": "{c}.uid::text",
-    "object_label": "{c}.number",
-    "source_ip": "%s::inet",
-    "user_agent": "%s::text",
-    "details": ("jsonb_build_object('item', %s::text, 'channel', {c}.channel, 'from', ''::text, "
-                "'to', {c}.status, 'number', {c}.number)"),
+    "object_id": "c.uid::text",
+    "object_label": "c.number",
+    "source_ip": "r.source_ip",
+    "user_agent": "r.user_agent",
+    "details": ("jsonb_build_object('item', r.item, 'channel', c.channel, 'from', ''::text, "
+                "'to', c.status, 'number', c.number)"),
 }
 # The submission's event, each column as SQL in the same way: `submit_event`'s row.
 _EVENT_VALUES: dict[str, str] = {
-    "case_id": "{c}.id",
-    "at": "{c}.submitted_at",
-    "actor_id": "{c}.created_by_id",
+    "case_id": "c.id",
+    "at": "c.submitted_at",
+    "actor_id": "c.created_by_id",
     "action": "%s::text",
     "from_status": "''",
-    "to_status": "{c}.status",
+    "to_status": "c.status",
     "note": "''",
-    "details": "'{{}}'::jsonb",
+    "details": "'{}'::jsonb",
     "public": "true",
 }
-# What the case's CTE returns: its key and number, and what the other rows read from it.
+# Each submission's origin: one row per case, joined to it by the case's uid (the rows a
+# multi-row insert returns come in no promised order); `_origin_params` in this order.
+_ORIGIN_NAMES = "case_uid, actor_id, actor_label, source_ip, user_agent, item"
+_ORIGIN_ROW = "(%s::uuid, %s::bigint, %s::text, %s::inet, %s::text, %s::text)"
+# What the cases' CTE returns: each case's uid, key and number, and what the other rows read.
 _CASE_RETURNING = "id, number, uid, created_at, submitted_at, created_by_id, channel, status"
 _AUDIT_IP = _prep(AuditEvent._meta.get_field("source_ip"))
 _CASE_LABEL = Case._meta.label_lower
 
 
-def _derived_insert(name: str, model: type[models.Model], values: dict[str, str], case_cte: str,
-                    conn: BaseDatabaseWrapper) -> str:
-    """The CTE inserting `model`'s row of the case in `case_cte` (`_EVENT_VALUES`,
-    `_AUDIT_VALUES`)."""
+def _derived_insert(name: str, model: type[models.Model], values: dict[str, str],
+                    conn: BaseDatabaseWrapper, join: str = "") -> str:
+    """The CTE inserting `model`'s row of each case in `c` (`_EVENT_VALUES`, `_AUDIT_VALUES`),
+    `c` joined as `join` says."""
     table = conn.ops.quote_name(model._meta.db_table)
     columns = ", ".join(conn.ops.quote_name(c) for c in values)
-    exprs = ", ".join(v.format(c=case_cte) for v in values.values())
-    # Names from the model's metadata and made here (`case_cte`); every value the request
-    # gives is a parameter.
+    # Names from the model's metadata and made here; every value the request gives is a
+    # parameter.
     return (f"{name} AS (INSERT INTO {table} ({columns}) "  # noqa: S608
-            f"SELECT {exprs} FROM {case_cte})")
+            f"SELECT {', '.join(values.values())} FROM c{join})")
 
 
-def _audit_params(case: Case, origin: audit.Origin, conn: BaseDatabaseWrapper) -> list[Any]:
+def _text(counter: str, cases: Sequence[Case], computed: Sequence[Computed],
+          conn: BaseDatabaseWrapper) -> str:
+    """The statement storing `cases`: the counter's CTE `n`, then one insert per table, each
+    with a row per case. Why one per table, not one per row: PostgreSQL starts an executor node
+    for each insert, and a batch of four written as twelve inserts cost it ~15% more than
+    written as three (bench/HISTORY.md, "Twenty-second session")."""
+    origins = ", ".join([_ORIGIN_ROW] * len(cases))
+    join = f" JOIN (VALUES {origins}) AS r ({_ORIGIN_NAMES}) ON r.case_uid = c.uid"
+    # Names from the models' metadata and made here; every value is a parameter.
+    return (f"WITH n AS ({counter}), "  # noqa: S608
+            f"{_insert('c', cases, computed, _CASE_RETURNING, conn)}, "
+            f"{_derived_insert('e', CaseEvent, _EVENT_VALUES, conn)}, "
+            f"{_derived_insert('a', AuditEvent, _AUDIT_VALUES, conn, join)} "
+            "SELECT c.uid, c.id, c.number FROM c")
+
+
+def _origin_params(case: Case, origin: audit.Origin, conn: BaseDatabaseWrapper) -> list[Any]:
     actor = origin.actor
     ip = origin.source_ip
-    return [None if actor is None else Int8(actor.pk), origin.actor_label, SUBMIT_AUDIT,
-            _CASE_LABEL, None if ip is None else _AUDIT_IP(ip, conn), origin.user_agent,
-            case.item.code]
+    return [case.uid, None if actor is None else Int8(actor.pk), origin.actor_label,
+            None if ip is None else _AUDIT_IP(ip, conn), origin.user_agent, case.item.code]
+
+
+def _tail_params(items: Sequence[tuple[Case, str, audit.Origin]], conn: BaseDatabaseWrapper,
+                 ) -> list[Any]:
+    """The parameters after the cases' rows: the event's and the audit row's constants, then
+    each submission's origin."""
+    params: list[Any] = [SUBMIT_EVENT, SUBMIT_AUDIT, _CASE_LABEL]
+    for case, _prefix, origin in items:
+        params += _origin_params(case, origin, conn)
+    return params
+
+
+def _stored_as(uid: Any) -> uuid.UUID:
+    """The case's uid as the statement answers it (a case made by the model holds a UUID)."""
+    return uid if type(uid) is uuid.UUID else uuid.UUID(str(uid))
 
 
 # The statement's text, per connection alias. Why: it never changes, and building it joined ~50
@@ -459,21 +490,17 @@ _NUMBER = "(SELECT %s::text || '-' || lpad(last::text, 6, '0') FROM n)"
 def _statement(case: Case, prefix: str, origin: audit.Origin, conn: BaseDatabaseWrapper,
                ) -> tuple[str, list[Any]]:
     case_computed: Computed = {"number": (_NUMBER, [prefix])}
-    params = [prefix, *_params(case, case_computed, conn), SUBMIT_EVENT,
-              *_audit_params(case, origin, conn)]
+    params = [prefix, *_params(case, case_computed, conn),
+              *_tail_params([(case, prefix, origin)], conn)]
     sql = _TEXTS.get(conn.alias)
     if sql is None:
         counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
-        sql = _TEXTS[conn.alias] = (
-            f"WITH n AS ({counters.UPSERT.format(table=counter)}), "  # noqa: S608
-            f"{_insert('c', [case], [case_computed], _CASE_RETURNING, conn)}, "
-            f"{_derived_insert('e', CaseEvent, _EVENT_VALUES, 'c', conn)}, "
-            f"{_derived_insert('a', AuditEvent, _AUDIT_VALUES, 'c', conn)} "
-            "SELECT c.id, c.number FROM c")
+        sql = _TEXTS[conn.alias] = _text(counters.UPSERT.format(table=counter), [case],
+                                         [case_computed], conn)
     return sql, params
 
 
-# A batch's text by its shape: how many prefixes, and each submission's shape. Its serials: the
+# A batch's text by its shape: how many prefixes, and how many submissions. Its serials: the
 # counter of each prefix goes up by its count, and the submissions of a prefix take the last
 # `count` serials in the batch's order (offset 0 is the last).
 _BATCH_TEXTS: dict[tuple[int, int], str] = {}
@@ -493,31 +520,20 @@ def _batch_statement(items: Sequence[_Pending], conn: BaseDatabaseWrapper,
                          for p in (prefix, prepared.typed(counts[prefix]))]
     taken = dict.fromkeys(prefixes, 0)
     computed: list[Computed] = []
-    for case, prefix, origin in items:
+    for case, prefix, _origin in items:
         taken[prefix] += 1
         offset = prepared.typed(counts[prefix] - taken[prefix])
         # The case's number: computed once, for the values and the text.
         row: Computed = {"number": (_BATCH_NUMBER, [offset, prefix])}
         computed.append(row)
-        params += [*_params(case, row, conn), SUBMIT_EVENT, *_audit_params(case, origin, conn)]
+        params += _params(case, row, conn)
+    params += _tail_params(items, conn)
     shape = (len(prefixes), len(items))
     sql = _BATCH_TEXTS.get(shape)
     if sql is None:
-        sql = _batch_text(items, computed, len(prefixes), conn)
+        counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
+        sql = _text(counters.upsert_many(counter, len(prefixes)), [i.case for i in items],
+                    computed, conn)
         if len(_BATCH_TEXTS) < 256:
             _BATCH_TEXTS[shape] = sql
     return sql, params
-
-
-def _batch_text(items: Sequence[_Pending], computed: Sequence[Computed], prefixes: int,
-                conn: BaseDatabaseWrapper) -> str:
-    counter = conn.ops.quote_name(CaseNumberCounter._meta.db_table)
-    ctes = [f"n AS ({counters.upsert_many(counter, prefixes)})"]
-    for i, (item, for_case) in enumerate(zip(items, computed, strict=True)):
-        ctes += [_insert(f"c{i}", [item.case], [for_case], _CASE_RETURNING, conn),
-                 _derived_insert(f"e{i}", CaseEvent, _EVENT_VALUES, f"c{i}", conn),
-                 _derived_insert(f"a{i}", AuditEvent, _AUDIT_VALUES, f"c{i}", conn)]
-    # Each case's key and number with its place in the batch (names made here, as above).
-    answer = " UNION ALL ".join(f"SELECT {i}, id, number FROM c{i}"  # noqa: S608
-                                for i in range(len(items)))
-    return f"WITH {', '.join(ctes)} {answer}"
