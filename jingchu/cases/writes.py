@@ -445,8 +445,8 @@ def _text(counter: str, cases: Sequence[Case], computed: Sequence[Computed],
           conn: BaseDatabaseWrapper) -> str:
     """The statement storing `cases`: the counter's CTE `n`, then one insert per table, each
     with a row per case. Why one per table, not one per row: PostgreSQL starts an executor node
-    for each insert, and a batch of four written as twelve inserts cost it ~15% more than
-    written as three (bench/HISTORY.md, "Twenty-second session")."""
+    for each insert, and a batch of four ran ~12% faster written as three inserts than as
+    twelve (pgbench, bench/HISTORY.md, "Twenty-second session")."""
     origins = ", ".join([_ORIGIN_ROW] * len(cases))
     join = f" JOIN (VALUES {origins}) AS r ({_ORIGIN_NAMES}) ON r.case_uid = c.uid"
     # Names from the models' metadata and made here; every value is a parameter.
