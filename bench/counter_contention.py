@@ -34,6 +34,7 @@ BATCH_NAME = f"{BATCH_SIZE} submissions in one statement (the group commit's bat
 # Two clients for the batch: one per web process, as the group commit sends them.
 CLIENTS = {"the submission's statement": (8, 2, 1), BATCH_NAME: (2,)}
 _UUID = re.compile(r"'[0-9a-f]{32}'::uuid")
+_JSON_COLON = re.compile(r'":(?=[A-Za-z_])')
 _COUNTER = re.compile(r'WITH n AS \(INSERT INTO "cases_casenumbercounter".*?RETURNING last\), ',
                       re.DOTALL)
 # The tables a submission writes rows into (the counter's row is updated, not inserted).
@@ -41,8 +42,25 @@ TABLES = ("cases_case", "cases_caseevent", "core_auditevent")
 _NUMBER = re.compile(r"\(SELECT '[^']*'::text \|\| '-' \|\| lpad\(last::text, 6, '0'\) FROM n\)")
 
 
+# pgbench draws this per transaction; each uid of a script is made from it (`_fresh`).
+_DRAW = "\\set r random(1, 9223372036854775806)\n"
+
+
+def _fresh(sql: str) -> str:
+    """`sql` ready for pgbench: each uid new on every run and the same wherever it recurs (a
+    case's uid also joins its audit row's values to it), made from pgbench's draw and the uid's
+    place; and a space after each JSON key's colon before a letter (`"pledge": true`), which
+    pgbench would otherwise read as its variable `:true`."""
+    places: dict[str, int] = {}
+
+    def fresh(match: re.Match[str]) -> str:
+        return f"md5(:r::text || '-{places.setdefault(match.group(0), len(places))}')::uuid"
+
+    return _DRAW + _JSON_COLON.sub('": ', _UUID.sub(fresh, sql))
+
+
 def _scripts(statement: str, batch: str) -> dict[str, str]:
-    full = _UUID.sub("gen_random_uuid()", statement)
+    full = _fresh(statement)
     counter = re.search(r"INSERT INTO \"cases_casenumbercounter\".*?RETURNING last", full,
                         re.DOTALL)
     assert counter is not None, "the statement no longer starts with the counter"
@@ -53,7 +71,7 @@ def _scripts(statement: str, batch: str) -> dict[str, str]:
         "the submission's statement": full + ";\n",
         "the statement without the counter (number from a random uuid)": without + ";\n",
         "the counter's upsert alone": counter.group(0) + ";\n",
-        BATCH_NAME: _UUID.sub("gen_random_uuid()", batch) + ";\n",
+        BATCH_NAME: _fresh(batch) + ";\n",
     }
 
 
