@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models.base import ModelState
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja.security import HttpBearer
 from oauth2_provider.models import AccessToken
 
@@ -28,12 +29,26 @@ REQUIRED_SCOPES = ["openid"]
 # Set on the request so handlers know the call came from a department system, not a browser.
 CLIENT_ATTR = "jingchu_oauth_client"
 # A token found in the database is kept per process for this long, so a department system
-# calling many times a second costs one lookup per token every few seconds. Expiry and scope are
-# checked on every call; the price is that a token revoked (deleted), a user deactivated or a
+# calling many times a second costs one lookup per token every few seconds. Expiry is checked on
+# every call; the price is that a token revoked (deleted) or narrowed, a user deactivated or a
 # client disabled is still honoured for at most this many seconds in each process.
 TOKEN_CACHE_SECONDS = 2.0
 TOKEN_CACHE_SIZE = 10_000
-_tokens: dict[str, tuple[float, AccessToken]] = {}
+
+
+class _Kept(NamedTuple):
+    """A token found in the database, as kept: until when, the token, and whether what cannot
+    change while it is kept lets it in (scopes, user, client). Why asked once: on every call
+    those checks (a scope string split into sets, three related objects) cost more than the
+    rest of a cached token's check (bench/HISTORY.md, "Twenty-third session")."""
+    until: float
+    token: AccessToken
+    admits: bool
+
+
+# Keyed by the raw token, so that a kept token needs no checksum: the raw token is what every
+# request of its caller carries anyway.
+_tokens: dict[str, _Kept] = {}
 _tokens_lock = threading.Lock()
 
 
@@ -43,19 +58,29 @@ def forget_tokens() -> None:
         _tokens.clear()
 
 
-def _cached(checksum: str) -> AccessToken | None:
+def _admits(token: AccessToken) -> bool:
+    """What `authenticate` asks of a token beyond its expiry: it carries REQUIRED_SCOPES, acts
+    for a user who is active, and comes from a client that is not disabled."""
+    user = token.user
+    return (token.allow_scopes(REQUIRED_SCOPES) and user is not None and user.is_active
+            and not _client_disabled(token))
+
+
+def _cached(raw: str) -> _Kept | None:
     now = time.monotonic()
     with _tokens_lock:
-        entry = _tokens.get(checksum)
-    if entry is not None and entry[0] > now:
-        return entry[1]
-    found = _lookup(checksum)
-    if found is not None:  # unknown tokens are not kept: nobody can fill the cache with them
-        with _tokens_lock:
-            if len(_tokens) >= TOKEN_CACHE_SIZE:
-                _tokens.clear()
-            _tokens[checksum] = (now + TOKEN_CACHE_SECONDS, found)
-    return found
+        entry = _tokens.get(raw)
+    if entry is not None and entry.until > now:
+        return entry
+    found = _lookup(_checksum(raw))
+    if found is None:  # unknown tokens are not kept: nobody can fill the cache with them
+        return None
+    kept = _Kept(now + TOKEN_CACHE_SECONDS, found, _admits(found))
+    with _tokens_lock:
+        if len(_tokens) >= TOKEN_CACHE_SIZE:
+            _tokens.clear()
+        _tokens[raw] = kept
+    return kept
 
 
 def _checksum(raw: str) -> str:
@@ -120,10 +145,12 @@ class OIDCBearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         if not token or len(token) > 255:
             return None
-        found = _cached(_checksum(token))
-        if found is None or not found.is_valid(REQUIRED_SCOPES):
+        kept = _cached(token)
+        if kept is None or not kept.admits:
             return None
-        if found.user is None or not found.user.is_active or _client_disabled(found):
+        found = kept.token
+        # Expiry as AccessToken.is_expired asks it, on every call.
+        if found.expires is None or timezone.now() >= found.expires:
             return None
         # A copy per request: the cached user (and what the request caches on it) is not shared
         # between requests running at once.

@@ -74,3 +74,17 @@ def test_forgetting_makes_a_deactivation_bite_at_once(catalog):
     user.save(update_fields=["is_active"])
     bearer.forget_tokens()
     assert _auth(raw) is None
+
+
+def test_a_kept_token_is_judged_once_per_lookup_and_its_expiry_on_every_call(
+        catalog, django_assert_num_queries):
+    user = User.objects.get(username="zhangsan")
+    raw = _token(user)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    assert _auth(raw) is None  # looked up: an inactive user's token is refused ...
+    with django_assert_num_queries(0):
+        assert _auth(raw) is None  # ... and kept refused, without asking again
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    assert _auth(raw) is None  # the kept judgement stands until the token is looked up again
+    bearer.forget_tokens()
+    assert _auth(raw) is not None
