@@ -36,6 +36,8 @@ SELF_SERVICE = frozenset({Channel.ONLINE, Channel.API})
 # are kept per process, keyed by the version's uid. Bounded: cleared when full.
 _REQUIREMENTS: dict[uuid.UUID, tuple[MaterialRequirement, ...]] = {}
 REQUIREMENTS_CACHE_SIZE = 1024
+# Where a version object keeps its form schema's text (`_form_text`).
+_FORM_TEXT = "_jingchu_form_schema_text"
 
 
 class Submission(NamedTuple):
@@ -56,6 +58,20 @@ def requirements_of(version: ItemVersion) -> tuple[MaterialRequirement, ...]:
         found = memo.keep(_REQUIREMENTS, version.uid, tuple(version.materials.all()),
                           REQUIREMENTS_CACHE_SIZE)
     return found
+
+
+def _form_text(version: ItemVersion) -> bytes:
+    """The version's form schema as `eforms.clean` keys its validators (`eforms.schema_text`),
+    kept on the version object for as long as it holds that same schema. Why: the caller's
+    version is kept per process (services.implementation_for), a published version's schema
+    never changes, and writing it out again was a quarter of checking a form (~3.5 µs in a
+    loop, bench/HISTORY.md, "Twenty-third session")."""
+    schema = version.form_schema
+    kept = version.__dict__.get(_FORM_TEXT)
+    if kept is None or kept[0] is not schema:  # a new schema object: written again
+        kept = version.__dict__[_FORM_TEXT] = (schema, eforms.schema_text(schema))
+    text: bytes = kept[1]
+    return text
 
 
 def _checked_version(actor: Any, implementation: ItemImplementation, applicant: Person,
@@ -92,7 +108,7 @@ def do_submit_application(
     loaded (nothing is re-read). Refusals: 400 channel/form/pre-check, 403 applicant.
     """
     version = _checked_version(actor, implementation, applicant, on_behalf_of, channel)
-    data, errors = eforms.clean(version.form_schema, form)
+    data, errors = eforms.clean(version.form_schema, form, text=_form_text(version))
     if errors:
         raise ActionError("form_invalid", _("Please correct the form."), {"errors": errors})
     now = timezone.now()

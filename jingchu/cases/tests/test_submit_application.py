@@ -255,3 +255,19 @@ def test_a_submissions_json_values_are_written_by_orjson_not_json_dumps(catalog,
     assert case.pk is not None and len(values) == 3
     for value in values:  # what PostgreSQL's statement sends them as (SQLite: asked here)
         assert writes.json_text(value)
+
+
+@pytest.mark.django_db
+def test_a_version_given_a_new_schema_is_checked_against_it(catalog):
+    impl = implementation(TAX_RECORD, "hb-sw", catalog)
+    user = _user("zhangsan")
+    form = tax_form(user)
+    actions.do_submit_application(user, implementation=impl, applicant=user.person, form=form)
+    version = impl.item.current_version
+    assert version is not None
+    # The schema's text is kept on the version object; a new schema there is what counts.
+    version.form_schema = version.form_schema | {"required": ["nickname"]}
+    with pytest.raises(ActionError) as refused:
+        actions.do_submit_application(user, implementation=impl, applicant=user.person,
+                                      form=form)
+    assert refused.value.code == "form_invalid" and "nickname" in refused.value.details["errors"]

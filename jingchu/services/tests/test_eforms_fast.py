@@ -40,7 +40,7 @@ TRICKY = [
 
 def _verdicts(schema: dict[str, Any], data: dict[str, Any]) -> tuple[bool, bool]:
     """(jsonschema's verdict, the compiled validator's) on the same typed data."""
-    text = eforms._text(schema)
+    text = eforms.schema_text(schema)
     fast = eforms._fast(text)
     assert fast is not None, "every demo form is checked by the compiled validator"
     return eforms._compiled(text).is_valid(data), eforms._fast_accepts(fast, data)
@@ -48,7 +48,7 @@ def _verdicts(schema: dict[str, Any], data: dict[str, Any]) -> tuple[bool, bool]
 
 def test_every_demo_form_is_compiled():
     assert len(DEMO_SCHEMAS) > 40
-    assert all(eforms._fast(eforms._text(s)) is not None for s in DEMO_SCHEMAS)
+    assert all(eforms._fast(eforms.schema_text(s)) is not None for s in DEMO_SCHEMAS)
 
 
 @pytest.mark.parametrize("schema", DEMO_SCHEMAS, ids=lambda s: s["title"])
@@ -86,7 +86,7 @@ def test_what_the_compiled_validator_cannot_read_is_left_to_jsonschema():
     schema = _form()
     data = {"applicant_name": "张三", "phone": "13912345678", "pledge": True,
             "area": float("inf")}
-    text = eforms._text(schema)
+    text = eforms.schema_text(schema)
     fast = eforms._fast(text)
     assert fast is not None and not eforms._fast_accepts(fast, data)
     assert eforms.clean(schema, data) == (data, {})
@@ -132,7 +132,7 @@ def test_only_patterns_both_engines_read_alike_are_compiled(pattern, portable):
 def test_a_schema_with_a_pattern_read_differently_is_left_to_jsonschema():
     schema = _form()
     schema["properties"]["applicant_name"]["pattern"] = r"^\D+$"
-    assert eforms._fast(eforms._text(schema)) is None
+    assert eforms._fast(eforms.schema_text(schema)) is None
     # Arabic-Indic digits are digits to Python (refused), not to an ECMA-262 engine.
     _, errors = eforms.clean(schema, {"applicant_name": "١٢٣", "phone": "13912345678",
                                       "pledge": "on"})
@@ -142,7 +142,7 @@ def test_a_schema_with_a_pattern_read_differently_is_left_to_jsonschema():
 def test_references_are_left_to_jsonschema():
     schema = _form() | {"$defs": {"n": {"type": "string"}}}
     schema["properties"]["scope"] = {"$ref": "#/$defs/n", "type": "string", "title": "x"}
-    assert eforms._fast(eforms._text(schema)) is None
+    assert eforms._fast(eforms.schema_text(schema)) is None
 
 
 def test_formats_are_jsonschemas_own():
@@ -150,7 +150,7 @@ def test_formats_are_jsonschemas_own():
     compiled validator must (it answers with jsonschema's format checks)."""
     schema = _form()
     schema["properties"]["scope"] = {"type": "string", "title": "邮箱", "format": "email"}
-    text = eforms._text(schema)
+    text = eforms.schema_text(schema)
     data = {"applicant_name": "张三", "phone": "13912345678", "pledge": True, "scope": "@"}
     fast = eforms._fast(text)
     assert fast is not None
