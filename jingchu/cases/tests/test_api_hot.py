@@ -151,3 +151,36 @@ def test_an_outsider_is_refused_by_the_hot_path_as_by_ninja(clients, catalog):
     assert first.status_code == 403 and first.json()["code"] == "permission_denied"
     _same_answer(first, second)
     assert not Case.objects.exists()
+
+
+
+_PLAIN = {"service": "000136002000", "implementation": "X1", "form": {"a": 1}}
+
+
+@pytest.mark.parametrize("body", [
+    _PLAIN,
+    {"service": "s", "form": {}},
+    _PLAIN | {"on_behalf_of": "9" * 18, "submit": True, "materials": []},
+    _PLAIN | {"service": "s" * 40, "implementation": "i" * 60},
+    _PLAIN | {"service": "营" * 40},  # characters, not bytes
+])
+def test_a_plain_body_is_read_as_pydantic_reads_it(body):
+    read = cases_api.ApplicationIn.model_validate(body)
+    assert read.submit is True and read.materials == []
+    assert cases_api._read_plainly(body) == (
+        read.service, read.implementation, read.on_behalf_of, read.form)
+
+
+@pytest.mark.parametrize("body", [
+    # Refused by pydantic ...
+    _PLAIN | {"service": "s" * 41}, _PLAIN | {"implementation": "i" * 61},
+    _PLAIN | {"on_behalf_of": "9" * 19}, _PLAIN | {"service": 42},
+    _PLAIN | {"implementation": None}, _PLAIN | {"form": []}, _PLAIN | {"form": None},
+    {"form": {}}, {"service": "s"}, _PLAIN | {"materials": None},
+    _PLAIN | {"materials": {}}, _PLAIN | {"submit": None}, [], "text",
+    # ... or read by it, but not a plain submission at once.
+    _PLAIN | {"submit": False}, _PLAIN | {"submit": "true"}, _PLAIN | {"submit": 1},
+    _PLAIN | {"materials": [{"requirement": "r"}]}, _PLAIN | {"extra": 1},
+])
+def test_any_other_body_is_left_to_pydantic(body):
+    assert cases_api._read_plainly(body) is None
