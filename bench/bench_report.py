@@ -14,7 +14,7 @@ HEADER = ("| endpoint | per second | ratio to anchor | acknowledged | stored | r
 
 ROUNDS_HEADER = ("| round | anchor/s | submissions/s | ratio "
                  "| app CPU ms/req (anchor / submission) "
-                 "| machine CPU ms/req (anchor / submission) |")
+                 "| machine CPU ms/req (anchor / submission) | steal (anchor / submission) |")
 
 
 def _row(name: str, r: dict[str, Any], anchor: float) -> str:
@@ -33,7 +33,12 @@ def _rounds(rounds: list[tuple[dict[str, Any], dict[str, Any]]]) -> str:
     return "\n".join(
         f"| {i} | {b['rate']:,.0f} | {a['rate']:,.0f} | {a['rate'] / b['rate']:.2f} | "
         f"{b['app_cpu_ms']:.2f} / {a['app_cpu_ms']:.2f} | {b['all_cpu_ms']:.2f} / "
-        f"{a['all_cpu_ms']:.2f} |" for i, (b, a) in enumerate(rounds, 1))
+        f"{a['all_cpu_ms']:.2f} | {_steal(b)} / {_steal(a)} |"
+        for i, (b, a) in enumerate(rounds, 1))
+
+
+def _steal(r: dict[str, Any]) -> str:
+    return f"{r['steal']:.0%}" if "steal" in r else "-"
 
 
 # One run of `setup_pool.py parts`: kind ("submission", "anchor") -> part -> µs per request
@@ -97,7 +102,7 @@ citizens.
 ## Results
 
 {ROUNDS_HEADER}
-|---|---|---|---|---|---|
+|---|---|---|---|---|---|---|
 {_rounds(rounds)}
 
 All rounds together (latencies: the median round's):
@@ -114,6 +119,9 @@ All rounds together (latencies: the median round's):
 - Stored vs acknowledged: anchor {meta["check_bare"]}; API {meta["check_api"]}.
 - CPU columns: the web server's CPU, and the whole machine's busy time (server, PostgreSQL,
   wrk), per acknowledged request; 2 cores give 2,000 ms of CPU per second.
+- Steal: the share of the machine's time its host gave to other guests while this one had work
+  (`/proc/stat`); the machine CPU columns count it as busy. Over all rounds:
+  {_steal(bare)} (anchor), {_steal(api)} (submissions).
 
 ## What each part costs in place (one process, one thread, {meta["parts_n"]:,} posts of each kind)
 `make bench-parts` measures the same in rounds; {PARTS_NOTE}.

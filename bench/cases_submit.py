@@ -99,9 +99,22 @@ def cpu_ticks(pids: list[int]) -> int:
     return total
 
 
+def _cpu_line() -> list[int]:
+    return [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+
+
 def machine_busy() -> int:
-    parts = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    parts = _cpu_line()
     return sum(parts) - parts[3] - parts[4]  # everything but idle and iowait
+
+
+def machine_steal() -> tuple[int, int]:
+    """(steal, all) ticks of the machine so far: the time the hypervisor gave this machine's
+    CPUs to other guests while they had work, and all the time there was. Why reported: on a
+    shared host, steal slowed both endpoints, the submissions more (bench/HISTORY.md,
+    twenty-third session); machine_busy counts it as busy."""
+    parts = _cpu_line()
+    return parts[7], sum(parts[:8])  # user ... steal (guest time is inside user)
 
 
 def start_granian(env: dict[str, str], app: str, workers: str = WORKERS,
@@ -165,9 +178,11 @@ def measure(name: str, path: str, expected: int, count_sql: str, tmp: Path,
     time.sleep(1)
     before = int(sql(count_sql))
     pids = workers(server)
-    ticks, busy = cpu_ticks(pids), machine_busy()
+    ticks, busy, (steal, everything) = cpu_ticks(pids), machine_busy(), machine_steal()
     result = wrk(path, SECONDS[name], expected, tmp)
     result["app_ticks"], result["all_ticks"] = cpu_ticks(pids) - ticks, machine_busy() - busy
+    steal_after, everything_after = machine_steal()
+    result["steal_ticks"], result["ticks"] = steal_after - steal, everything_after - everything
     time.sleep(2)  # let requests in flight when wrk stopped finish on the server
     result["stored"] = int(sql(count_sql)) - before
     return _rated(result)
@@ -177,6 +192,7 @@ def _rated(result: dict[str, Any]) -> dict[str, Any]:
     result["rate"] = result["ok"] / (result["duration_us"] / 1e6)
     result["app_cpu_ms"] = result["app_ticks"] * 1000 / CLK / max(1, result["ok"])
     result["all_cpu_ms"] = result["all_ticks"] * 1000 / CLK / max(1, result["ok"])
+    result["steal"] = result["steal_ticks"] / max(1, result["ticks"])
     return result
 
 
@@ -184,7 +200,8 @@ def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
     """The rounds of one endpoint as one window: counts, time and CPU summed; the latencies are
     the median round's."""
     total = {key: sum(r[key] for r in rounds) for key in
-             ("ok", "bad", "sent", "stored", "duration_us", "app_ticks", "all_ticks")}
+             ("ok", "bad", "sent", "stored", "duration_us", "app_ticks", "all_ticks",
+              "steal_ticks", "ticks")}
     total |= {key: statistics.median(r[key] for r in rounds) for key in ("p50_us", "p99_us")}
     total["first_bad"] = next((r["first_bad"] for r in rounds if r.get("first_bad")), "")
     return _rated(total)
