@@ -363,13 +363,11 @@ def apply_hot(request: HttpRequest) -> HttpResponse | None:
         return None
     try:
         body = api.parser.parse_body(request)
-        payload: ApplicationIn | _Application | None = _read_plainly(body)
-        if payload is None:
-            payload = ApplicationIn.model_validate(body)
+        payload = _read_plainly(body) or ApplicationIn.model_validate(body)
     except ValueError:  # unreadable JSON or an invalid body (pydantic's error is a ValueError)
         return None
     if isinstance(payload, ApplicationIn) and (not payload.submit or payload.materials):
-        return None
+        return None  # read plainly, a body always submits at once
     request.auth = request.user  # type: ignore[attr-defined]  # what ninja sets after auth
     try:
         return _submit_at_once(request, payload)

@@ -153,7 +153,6 @@ def test_an_outsider_is_refused_by_the_hot_path_as_by_ninja(clients, catalog):
     assert not Case.objects.exists()
 
 
-
 _PLAIN = {"service": "000136002000", "implementation": "X1", "form": {"a": 1}}
 
 
