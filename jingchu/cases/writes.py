@@ -18,8 +18,9 @@ Elsewhere (SQLite) the same rows are written with the ORM.
 
 The statement is bound on the server and prepared once per connection (core.prepared): its
 text is the same for every submission (every value is a parameter), so PostgreSQL parses and
-plans it once per connection instead of once per submission, and psycopg sends the values in
-binary instead of quoting each into the text.
+plans it once per connection instead of once per submission, and psycopg's dumpers send the
+values instead of quoting each into the text. Outside a transaction (as under the server) it
+goes straight through libpq (`prepared.run`), not through a psycopg cursor.
 
 Submissions arriving together in one process are written together (core.combining): one
 statement for the batch, one insert per table with a row per submission, its serials taken at
@@ -103,9 +104,7 @@ def store_submitted(case: Case, prefix: str, origin: audit.Origin) -> CaseEvent:
 def _store_in_one_statement(case: Case, prefix: str, origin: audit.Origin) -> None:
     conn = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-attribute proxy
     sql, params = _statement(case, prefix, origin, conn)
-    with prepared.prepared_cursor(conn) as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    row = prepared.run(conn, sql, params)[0]
     case.pk, case.number = int(row[1]), str(row[2])
     case._state.adding = False
 
@@ -139,9 +138,7 @@ _COMBINER: combining.Combiner[_Pending, None] = combining.Combiner(_store_batch,
 def _store_in_one_batch(items: Sequence[_Pending]) -> None:
     conn = connections[DEFAULT_DB_ALIAS]
     sql, params = _batch_statement(items, conn)
-    with prepared.prepared_cursor(conn, numbered=True) as cursor:
-        cursor.execute(prepared.numbered(sql), params)
-        rows = {uid: (int(pk), str(number)) for uid, pk, number in cursor.fetchall()}
+    rows = {uid: (int(pk), str(number)) for uid, pk, number in prepared.run(conn, sql, params)}
     for item in items:
         item.case.pk, item.case.number = rows[_stored_as(item.case.uid)]
         item.case._state.adding = False

@@ -18,16 +18,27 @@ max_prepared_statements).
 One such cursor is kept per connection and reused: psycopg keeps the dumpers and loaders it has
 chosen per cursor, so a new cursor per call chose them again for every parameter, which cost a
 case submission more than dumping its values (bench/HISTORY.md, "Seventh session").
+
+`run` goes further where it may: outside a transaction it sends the statement through libpq
+itself (`_Direct`), with psycopg's own dumpers and loaders but without its cursor, whose
+generator-driven execute cost more than the statement's whole round trip in the web process:
+a case submission's statement took ~325 µs of the thread's CPU through the kept cursor and
+~200 µs this way, in a loop on the benchmark's machine (bench/HISTORY.md, "Twenty-fourth
+session"). libpq waits for the answer with the GIL released, as psycopg's wait does.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from typing import Any, Self
 
 import psycopg
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
+from psycopg import errors, pq
+from psycopg.adapt import PyFormat, Transformer
 from psycopg.types.numeric import Int8
 
 # A threshold no statement reaches by being run often: psycopg prepares only when asked.
@@ -123,6 +134,92 @@ def prepared_cursor(conn: BaseDatabaseWrapper, *, numbered: bool = False) -> Cur
     conn.validate_thread_sharing()
     raw = _kept_cursor(conn.connection, numbered)
     return _LoggedCursor(raw, conn) if conn.queries_logged else _KeptCursorWrapper(raw, conn)
+
+
+def run(conn: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `sql` (%s placeholders) run with `params` on the PostgreSQL connection `conn`
+    as a statement prepared on the server, with Django's errors. Outside a transaction it goes
+    through libpq itself (`_Direct`); inside one, or where Django must see it (a query log, an
+    execute wrapper), through the kept cursor, as `prepared_cursor` runs it."""
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    raw = conn.connection
+    if raw.autocommit and not conn.queries_logged and not conn.execute_wrappers:
+        conn.validate_thread_sharing()
+        direct = getattr(raw, _DIRECT, None)
+        if direct is None:
+            direct = _Direct(raw)
+            setattr(raw, _DIRECT, direct)
+        with conn.wrap_database_errors:
+            return direct.run(sql, params)
+    with prepared_cursor(conn, numbered=True) as cursor:
+        cursor.execute(numbered(sql), params)
+        return cursor.fetchall()
+
+
+# Where a connection's `_Direct` lives: on the psycopg connection, as the kept cursor does.
+_DIRECT = "_jingchu_direct"
+# At most this many statements prepared by `_Direct` per connection; past it, each further
+# one is sent unnamed (parsed and planned on each call) rather than kept on the server.
+DIRECT_STATEMENTS = 256
+_OK = (pq.ExecStatus.TUPLES_OK, pq.ExecStatus.COMMAND_OK)
+
+
+class _Direct:
+    """A psycopg connection's statements sent through libpq (`pq.PGconn`) outside a
+    transaction: the values dumped by psycopg's own dumpers (a Transformer, as a cursor's), each
+    statement prepared once per text and parameter types (as psycopg keys its own), the rows
+    answered in text and loaded by the connection's loaders, as a cursor loads them (Django
+    sets some for text only: jsonb comes back as its text, for JSONField to read).
+    Only for a connection in autocommit: psycopg begins a transaction lazily, on its own next
+    statement, so a statement sent here inside one could run outside it."""
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self.tx = Transformer(raw)
+        self.names: dict[tuple[str, tuple[int, ...]], bytes] = {}
+        self.made = itertools.count()  # a name is never used twice, even after `names` is cleared
+        self.formats: dict[int, list[PyFormat]] = {}  # per number of parameters: all AUTO
+
+    def run(self, sql: str, params: Sequence[Any], retry: bool = True,
+            ) -> list[tuple[Any, ...]]:
+        tx, pgconn = self.tx, self.raw.pgconn
+        formats = self.formats.get(len(params))
+        if formats is None:
+            formats = self.formats[len(params)] = [PyFormat.AUTO] * len(params)
+        values = tx.dump_sequence(params, formats)  # what a %s placeholder would be sent
+        types = tuple(tx.types or ())
+        name = self.names.get((sql, types))
+        if name is None:
+            name = self._prepare(sql, types)
+        if name is None:  # past DIRECT_STATEMENTS: parsed and planned on this call only
+            result = pgconn.exec_params(numbered(sql).encode(), values, types, tx.formats)
+        else:
+            # A NULL is None, as psycopg's own cursor sends it (the stub says otherwise).
+            result = pgconn.exec_prepared(name, values, tx.formats)  # type: ignore[arg-type]
+            if retry and _forgotten(result):  # dropped by the server (DISCARD ALL ...)
+                self.names.clear()
+                return self.run(sql, params, retry=False)
+        self._check(result)
+        tx.set_pgresult(result)
+        return tx.load_rows(0, result.ntuples, tuple)
+
+    def _prepare(self, sql: str, types: tuple[int, ...]) -> bytes | None:
+        if len(self.names) >= DIRECT_STATEMENTS:
+            return None
+        name = f"jingchu_{next(self.made)}".encode()
+        self._check(self.raw.pgconn.prepare(name, numbered(sql).encode(), types))
+        self.names[(sql, types)] = name
+        return name
+
+    def _check(self, result: pq.abc.PGresult) -> None:
+        if result.status not in _OK:
+            raise errors.error_from_result(result, encoding=self.raw.info.encoding)
+
+
+def _forgotten(result: pq.abc.PGresult) -> bool:
+    return (result.status == pq.ExecStatus.FATAL_ERROR
+            and result.error_field(pq.DiagnosticField.SQLSTATE) == b"26000")
 
 
 def typed(value: Any) -> Any:
