@@ -22,8 +22,8 @@ case submission more than dumping its values (bench/HISTORY.md, "Seventh session
 `run` goes further where it may: outside a transaction it sends the statement through libpq
 itself (`_Direct`), with psycopg's own dumpers and loaders but without its cursor, whose
 generator-driven execute cost more than the statement's whole round trip in the web process:
-a case submission's statement took ~325 µs of the thread's CPU through the kept cursor and
-~200 µs this way, in a loop on the benchmark's machine (bench/HISTORY.md, "Twenty-fourth
+a case submission's statement took 205-325 µs of the thread's CPU through the kept cursor
+and 171-176 µs this way, in a loop on the benchmark's machine (bench/HISTORY.md, "Twenty-fourth
 session"). libpq waits for the answer with the GIL released, as psycopg's wait does.
 """
 
@@ -125,14 +125,20 @@ def numbered(sql: str) -> str:
     return found
 
 
+def _opened(conn: BaseDatabaseWrapper) -> Any:
+    """The psycopg connection of `conn`, usable by this thread (what Django checks before it
+    hands out a cursor)."""
+    conn.close_if_health_check_failed()
+    conn.ensure_connection()
+    conn.validate_thread_sharing()
+    return conn.connection
+
+
 def prepared_cursor(conn: BaseDatabaseWrapper, *, numbered: bool = False) -> CursorWrapper:
     """The preparing cursor of the PostgreSQL connection `conn` in Django's wrapper (what
     `connection.cursor()` does with the default cursor), the same one on every call; with
     `numbered`, the one taking $n placeholders (`numbered(sql)`)."""
-    conn.close_if_health_check_failed()
-    conn.ensure_connection()
-    conn.validate_thread_sharing()
-    raw = _kept_cursor(conn.connection, numbered)
+    raw = _kept_cursor(_opened(conn), numbered)
     return _LoggedCursor(raw, conn) if conn.queries_logged else _KeptCursorWrapper(raw, conn)
 
 
@@ -141,11 +147,8 @@ def run(conn: BaseDatabaseWrapper, sql: str, params: Sequence[Any]) -> list[tupl
     as a statement prepared on the server, with Django's errors. Outside a transaction it goes
     through libpq itself (`_Direct`); inside one, or where Django must see it (a query log, an
     execute wrapper), through the kept cursor, as `prepared_cursor` runs it."""
-    conn.close_if_health_check_failed()
-    conn.ensure_connection()
-    raw = conn.connection
+    raw = _opened(conn)
     if raw.autocommit and not conn.queries_logged and not conn.execute_wrappers:
-        conn.validate_thread_sharing()
         direct = getattr(raw, _DIRECT, None)
         if direct is None:
             direct = _Direct(raw)
