@@ -41,6 +41,48 @@ def _steal(r: dict[str, Any]) -> str:
     return f"{r['steal']:.0%}" if "steal" in r else "-"
 
 
+# The issue's figures for its minimal app (bench/minimal/) on the machine its goal was set on.
+ISSUE_MINIMAL_BARE, ISSUE_MINIMAL_NINJA = 2600, 1400
+
+
+def yardstick_section(rounds: list[tuple[dict[str, Any], dict[str, Any]]], api_rate: float,
+                      meta: dict[str, Any]) -> str:
+    """The issue's minimal app beside the platform, round by round (`meta["yardstick"]`), all
+    rounds together (`meta["yardstick_all"]`, with `meta["yardstick_checks"]`), and what its
+    rates say about this host against the machine the goal was set on."""
+    yardstick = meta.get("yardstick", [])
+    if not yardstick:
+        return "Not measured in this run (BENCH_YARDSTICK=false)."
+    lines = ["| round | minimal bare/s | minimal ninja/s | anchor/s | submissions/s "
+             "| submissions / minimal bare | submissions / minimal ninja |",
+             "|---|---|---|---|---|---|---|"]
+    for i, ((bare, api), (mini_bare, mini_ninja)) in enumerate(
+            zip(rounds, yardstick, strict=True), 1):
+        lines.append(f"| {i} | {mini_bare['rate']:,.0f} | {mini_ninja['rate']:,.0f} | "
+                     f"{bare['rate']:,.0f} | {api['rate']:,.0f} | "
+                     f"{api['rate'] / mini_bare['rate']:.2f} | "
+                     f"{api['rate'] / mini_ninja['rate']:.2f} |")
+    mini_bare, mini_ninja = meta["yardstick_all"]
+    check_bare, check_ninja = meta["yardstick_checks"]
+    lines += [
+        "", "All rounds together:", "",
+        "| endpoint | this host, per second | machine CPU ms/req | the issue's machine "
+        "| this host / the issue's |", "|---|---|---|---|---|",
+        f"| minimal app, bare insert | {mini_bare['rate']:,.0f} | {mini_bare['all_cpu_ms']:.2f} "
+        f"| ~{ISSUE_MINIMAL_BARE:,} | {mini_bare['rate'] / ISSUE_MINIMAL_BARE:.2f} |",
+        f"| minimal app, ninja endpoint | {mini_ninja['rate']:,.0f} | "
+        f"{mini_ninja['all_cpu_ms']:.2f} | ~{ISSUE_MINIMAL_NINJA:,} | "
+        f"{mini_ninja['rate'] / ISSUE_MINIMAL_NINJA:.2f} |",
+        "",
+        f"- The submissions ran at {api_rate:,.0f}/s here. Scaled by the issue's figure over this "
+        "host's (an estimate of their rate on the issue's machine): "
+        f"{api_rate * ISSUE_MINIMAL_BARE / mini_bare['rate']:,.0f}/s by the bare insert, "
+        f"{api_rate * ISSUE_MINIMAL_NINJA / mini_ninja['rate']:,.0f}/s by the ninja endpoint.",
+        f"- Stored vs acknowledged: bare insert {check_bare}; ninja endpoint {check_ninja}.",
+    ]
+    return "\n".join(lines)
+
+
 # One run of `setup_pool.py parts`: kind ("submission", "anchor") -> part -> µs per request
 # (None: the part did not run for that kind).
 PartsRound = dict[str, dict[str, float | None]]
@@ -122,6 +164,15 @@ All rounds together (latencies: the median round's):
 - Steal: the share of the machine's time its host gave to other guests while this one had work
   (`/proc/stat`); the machine CPU columns count it as busy. Over all rounds:
   {_steal(bare)} (anchor), {_steal(api)} (submissions).
+
+## The issue's yardstick on this host
+Issue 3 set its goal on a machine where a minimal Django app served by gunicorn (2 workers x 4
+threads) answered ~{ISSUE_MINIMAL_BARE:,} bare inserts/s, and ~{ISSUE_MINIMAL_NINJA:,}/s from a
+django-ninja endpoint that validates, inserts through the ORM and writes an audit row. The same
+app (bench/minimal/: no middleware, connections kept) ran beside the platform on the same
+database, {meta["seconds"]["minimal"]} s per endpoint after each round's submissions.
+
+{yardstick_section(rounds, api["rate"], meta)}
 
 ## What each part costs in place (one process, one thread, {meta["parts_n"]:,} posts of each kind)
 `make bench-parts` measures the same in rounds; {PARTS_NOTE}.

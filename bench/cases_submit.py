@@ -14,6 +14,12 @@ followed by one submission window measured the swing between them as often as th
 BENCH_SERVER=gunicorn serves the portal's jingchu.wsgi under gunicorn as before (bench/HISTORY.md);
 BENCH_APP picks another WSGI application for granian. JINGCHU_GROUP_COMMIT=false measures the
 submissions written one statement each, as before the tenth session's group commit.
+
+The issue's yardstick is measured in every round too: its minimal Django app (bench/minimal/,
+gunicorn 2 workers x 4 threads on PORT + 1), whose bare insert and django-ninja endpoint the issue
+measured at ~2,600/s and ~1,400/s on the machine its goal was set on. Their rates say how fast
+this run's host is against that machine (bench/HISTORY.md, "Twenty-sixth session").
+BENCH_YARDSTICK=false leaves them out.
 """
 
 from __future__ import annotations
@@ -39,10 +45,17 @@ DB = "jingchu_bench"
 PG = ["-h", "127.0.0.1", "-p", "5432", "-U", "postgres"]
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
-SECONDS = {"warm": 4, "bare": 6, "api": 12}  # the anchor's and the submissions' window per round
+# The anchor's, the submissions' and each yardstick endpoint's window per round.
+SECONDS = {"warm": 4, "bare": 6, "api": 12, "minimal": 6}
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 PARTS_N = 1000  # posts of each kind timed in place for RESULTS.md (make bench-parts: more)
 API_PATH, BARE_PATH = "/api/v1/cases/", "/api/v1/cases/bench/bare"
+# The issue's minimal app (bench/minimal/): its bare insert and its ninja endpoint, each with the
+# status it answers and the query counting what it stored.
+YARDSTICK = os.environ.get("BENCH_YARDSTICK", "true").lower() not in ("false", "0", "no")
+MINIMAL_PORT = PORT + 1
+MINIMAL = (("/bare", 200, "SELECT count(*) FROM minimal_barerow"),
+           ("/api/applications", 201, "SELECT count(*) FROM minimal_application"))
 CLK = os.sysconf("SC_CLK_TCK")
 SERVER = os.environ.get("BENCH_SERVER", "granian")
 APP = os.environ.get("BENCH_APP", "jingchu.wsgi_api:application")
@@ -138,11 +151,12 @@ def start_server(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return listening(server, "gunicorn")
 
 
-def listening(server: subprocess.Popen[bytes], name: str) -> subprocess.Popen[bytes]:
-    """`server` once it accepts connections on PORT (stopped if it never does)."""
+def listening(server: subprocess.Popen[bytes], name: str, port: int = PORT,
+              ) -> subprocess.Popen[bytes]:
+    """`server` once it accepts connections on `port` (stopped if it never does)."""
     for _ in range(150):
         try:
-            socket.create_connection(("127.0.0.1", PORT), timeout=0.2).close()
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return server
         except OSError:
             time.sleep(0.2)
@@ -156,9 +170,22 @@ def workers(server: subprocess.Popen[bytes]) -> list[int]:
     return [server.pid, *(int(p) for p in out.stdout.split())]
 
 
-def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
+def start_minimal(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """The issue's minimal app as the issue served it (gunicorn, 2 workers x 4 threads, nothing
+    else set), on MINIMAL_PORT, its tables made in the benchmark's database first."""
+    minimal_env = env | {"DJANGO_SETTINGS_MODULE": "minimal.settings",
+                         "PYTHONPATH": str(ROOT / "bench")}
+    run([str(BIN / "django-admin"), "migrate", "--run-syncdb", "--noinput"], minimal_env)
+    return listening(subprocess.Popen([
+        str(BIN / "gunicorn"), "minimal.wsgi", "--workers", "2", "--threads", "4",
+        "--worker-class", "gthread", "--log-level", "warning",
+        "--bind", f"127.0.0.1:{MINIMAL_PORT}"], cwd=ROOT, env=minimal_env),
+        "gunicorn (minimal app)", MINIMAL_PORT)
+
+
+def wrk(path: str, seconds: int, expected: int, tmp: Path, port: int = PORT) -> dict[str, Any]:
     out = run(["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s",
-               "-s", str(ROOT / "bench" / "submit.lua"), f"http://127.0.0.1:{PORT}{path}",
+               "-s", str(ROOT / "bench" / "submit.lua"), f"http://127.0.0.1:{port}{path}",
                "--", path, str(tmp / "body.json"), str(tmp / "tokens.txt"), str(expected)])
     line = next(x for x in out.splitlines() if x.startswith("RESULT "))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
@@ -168,18 +195,18 @@ def wrk(path: str, seconds: int, expected: int, tmp: Path) -> dict[str, Any]:
     return result
 
 
-def warm(path: str, expected: int, tmp: Path) -> None:
-    wrk(path, SECONDS["warm"], expected, tmp)
+def warm(path: str, expected: int, tmp: Path, port: int = PORT) -> None:
+    wrk(path, SECONDS["warm"], expected, tmp, port)
 
 
 def measure(name: str, path: str, expected: int, count_sql: str, tmp: Path,
-            server: subprocess.Popen[bytes]) -> dict[str, Any]:
+            server: subprocess.Popen[bytes], port: int = PORT) -> dict[str, Any]:
     """One window of `name`'s load: what wrk saw, what was stored, and the CPU it took."""
     time.sleep(1)
     before = int(sql(count_sql))
     pids = workers(server)
     ticks, busy, (steal, everything) = cpu_ticks(pids), machine_busy(), machine_steal()
-    result = wrk(path, SECONDS[name], expected, tmp)
+    result = wrk(path, SECONDS[name], expected, tmp, port)
     result["app_ticks"], result["all_ticks"] = cpu_ticks(pids) - ticks, machine_busy() - busy
     steal_after, everything_after = machine_steal()
     result["steal_ticks"], result["ticks"] = steal_after - steal, everything_after - everything
@@ -245,20 +272,34 @@ def check(r: dict[str, Any]) -> str:
     return f"MISMATCH: stored {r['stored']} vs acknowledged {r['ok']}{refused}"
 
 
+def _yardstick_meta(yardstick: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """The minimal app's rounds for the report, with each endpoint's rounds as one and its
+    stored-vs-acknowledged check."""
+    if not yardstick:
+        return {}
+    together = [combined([r[i] for r in yardstick]) for i in (0, 1)]
+    return {"yardstick": yardstick, "yardstick_all": together,
+            "yardstick_checks": [check(r) for r in together]}
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install -y wrk)")
     load_start = Path("/proc/loadavg").read_text().split()[0]
     tmp = Path(tempfile.mkdtemp(prefix="jingchu-bench-"))
     env = bench_env(tmp / "var")
-    server = None
+    server = minimal = None
     try:
         started = time.time()
         print(demo_database(DB, env, tmp).strip())
         server = start_server(env)
         warm(BARE_PATH, 200, tmp)
         warm(API_PATH, 201, tmp)
-        rounds = []
+        if YARDSTICK:
+            minimal = start_minimal(env)
+            for path, status, _count in MINIMAL:
+                warm(path, status, tmp, MINIMAL_PORT)
+        rounds, yardstick = [], []
         for i in range(ROUNDS):
             bare = measure("bare", BARE_PATH, 200, "SELECT count(*) FROM bench_bare_insert", tmp,
                            server)
@@ -266,12 +307,21 @@ def main() -> None:
                           "SELECT count(*) FROM cases_case WHERE status = 'submitted'", tmp,
                           server)
             rounds.append((bare, api))
-            print(f"round {i + 1}: anchor {bare['rate']:.0f}/s, submissions {api['rate']:.0f}/s, "
-                  f"ratio {api['rate'] / bare['rate']:.2f}", flush=True)
+            line = (f"round {i + 1}: anchor {bare['rate']:.0f}/s, submissions {api['rate']:.0f}/s, "
+                    f"ratio {api['rate'] / bare['rate']:.2f}")
+            if minimal is not None:
+                mini_bare, mini_ninja = (measure("minimal", path, status, count, tmp, minimal,
+                                                 MINIMAL_PORT) for path, status, count in MINIMAL)
+                yardstick.append((mini_bare, mini_ninja))
+                line += (f"; the issue's minimal app: bare {mini_bare['rate']:.0f}/s, "
+                         f"ninja {mini_ninja['rate']:.0f}/s")
+            print(line, flush=True)
         bare, api = combined([b for b, _ in rounds]), combined([a for _, a in rounds])
-        server.terminate()
-        server.wait(timeout=30)
-        server = None
+        for running in (server, minimal):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=30)
+        server = minimal = None
         run([str(BIN / "python"), "bench/setup_pool.py", "profile", str(tmp), "300"], env)
         profile = json.loads((tmp / "profile.json").read_text())
         run([str(BIN / "python"), "bench/setup_pool.py", "parts", str(tmp), str(PARTS_N)],
@@ -286,14 +336,15 @@ def main() -> None:
                        "server": server_label(),
                        "load_start": load_start,
                        "group_commit": config.get("JINGCHU_GROUP_COMMIT"),
-                       "parts": parts, "parts_n": PARTS_N,
-                       "elapsed": time.time() - started})
+                       "parts": parts, "parts_n": PARTS_N} | _yardstick_meta(yardstick)
+                      | {"elapsed": time.time() - started})
         ratios = [a["rate"] / b["rate"] for b, a in rounds]
         print(f"ratio (median round) {statistics.median(ratios):.2f}; wrote bench/RESULTS.md")
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for running in (server, minimal):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=30)
         run(["dropdb", *PG, "--if-exists", DB])
         shutil.rmtree(tmp, ignore_errors=True)
 
