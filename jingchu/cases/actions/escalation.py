@@ -1,4 +1,10 @@
-"""Escalation (督办): near-due and overdue cases are flagged once and their approvers told."""
+"""Escalation (督办): near-due and overdue cases are flagged and their approvers told, once per
+level for each limit: a case escalated while due soon is escalated again once it is overdue.
+
+`Case.escalated_at` marks the first escalation against the case's current limit (it is cleared
+when a new limit starts: resubmission, acceptance); each escalation's CaseEvent holds the SLA
+level it was made at (`details["sla"]`), so the overdue level is told apart from the near-due
+one without another column on the case, which every submission writes."""
 
 from __future__ import annotations
 
@@ -7,13 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jingchu.cases import clock
 from jingchu.cases.actions.common import record_event
 from jingchu.cases.choices import SlaState
-from jingchu.cases.models import Case
+from jingchu.cases.models import Case, CaseEvent
 from jingchu.core import audit
 from jingchu.core.choices import NotificationChannel
 from jingchu.identity.choices import StaffRole
@@ -23,12 +30,33 @@ SYSTEM_LABEL = "system"
 ESCALATED_STATES = (SlaState.NEAR_DUE, SlaState.OVERDUE)
 
 
+ESCALATE_EVENT = "escalate"
+
+
+def _overdue_escalations(case: Any) -> Any:
+    """The overdue-level escalations of `case` (a case, or OuterRef("pk")) against its current
+    limit: made at or after its first escalation (`escalated_at`)."""
+    at = OuterRef("escalated_at") if isinstance(case, OuterRef) else case.escalated_at
+    return CaseEvent.objects.filter(case=case, action=ESCALATE_EVENT,
+                                    details__sla=SlaState.OVERDUE, at__gte=at)
+
+
 def due_for_escalation(today: dt.date) -> Any:
-    """Cases with the clock running that are due soon or overdue and not escalated yet."""
-    return Case.objects.filter(
-        clock.sla_q(SlaState.NEAR_DUE, today) | clock.sla_q(SlaState.OVERDUE, today),
-        escalated_at__isnull=True,
-    ).order_by("deadline", "pk")
+    """Cases with the clock running that are due soon or overdue and not escalated at that level
+    yet: never escalated against their current limit, or overdue and escalated only while they
+    were due soon."""
+    near, overdue = clock.sla_q(SlaState.NEAR_DUE, today), clock.sla_q(SlaState.OVERDUE, today)
+    first = (near | overdue) & Q(escalated_at__isnull=True)
+    again = overdue & Q(escalated_at__isnull=False) & ~Exists(
+        _overdue_escalations(OuterRef("pk")))
+    return Case.objects.filter(first | again).order_by("deadline", "pk")
+
+
+def _escalated_at_level(case: Case, state: str) -> bool:
+    """Whether `case` was already escalated at `state`'s level against its current limit."""
+    if case.escalated_at is None:
+        return False
+    return state != SlaState.OVERDUE or _overdue_escalations(case).exists()
 
 
 def _approvers(case: Case) -> list[User]:
@@ -62,15 +90,16 @@ def do_escalate_case(case: Case, today: dt.date | None = None) -> bool:
     today = today or timezone.localdate()
     case = Case.objects.select_for_update().get(pk=case.pk)
     state = clock.sla_state(case, today)
-    if case.escalated_at is not None or state not in ESCALATED_STATES:
+    if state not in ESCALATED_STATES or _escalated_at_level(case, state):
         return False
-    case.escalated_at = timezone.now()
-    case.save(update_fields=["escalated_at"])
+    if case.escalated_at is None:  # the first escalation against this limit
+        case.escalated_at = timezone.now()
+        case.save(update_fields=["escalated_at"])
     approvers = _approvers(case)
     details = {"sla": state, "deadline": case.deadline.isoformat() if case.deadline else None,
                "phase": "intake" if case.accepted_at is None else "handling",
                "approvers": len(approvers)}
-    record_event(case, None, "escalate", case.status, details=details, public=False)
+    record_event(case, None, ESCALATE_EVENT, case.status, details=details, public=False)
     audit.record("cases.case.escalate", None, case, details, actor_label=SYSTEM_LABEL)
     subject, body = _message(case, state)
     for user in approvers:

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from jingchu.cases import actions, tasks
+from jingchu.cases.actions import escalation
 from jingchu.cases.choices import CaseStatus as S
 from jingchu.cases.models import CaseEvent
 from jingchu.cases.tests.workbench_helpers import counts, make_case, user
@@ -39,7 +40,7 @@ def _approver_notes():
     return Notification.objects.filter(recipient__username="approver_wh_hrss")
 
 
-def test_overdue_and_near_due_cases_are_escalated_once(spread):
+def test_overdue_and_near_due_cases_are_escalated_once_per_level(spread):
     assert actions.escalate_due_cases(TODAY) == 2
     escalated = {k for k, c in spread.items() if type(c).objects.get(pk=c.pk).escalated_at}
     assert escalated == {"overdue", "near"}
@@ -54,9 +55,34 @@ def test_overdue_and_near_due_cases_are_escalated_once(spread):
     before = counts()
     assert actions.escalate_due_cases(TODAY) == 0  # idempotent: nothing new
     assert counts() == before
-    # A month on, only the case that was on time is new to escalate; the others stay as they were.
-    assert actions.escalate_due_cases(TODAY + dt.timedelta(days=30)) == 1
-    assert CaseEvent.objects.filter(action="escalate").count() == 3
+    # A month on, the case that was on time is overdue and escalated for the first time, the one
+    # that was due soon is escalated again as overdue, and the overdue one is not told again.
+    assert actions.escalate_due_cases(TODAY + dt.timedelta(days=30)) == 2
+    assert _levels(spread["on_time"]) == ["overdue"]
+    assert _levels(spread["near"]) == ["near_due", "overdue"]
+    assert _levels(spread["overdue"]) == ["overdue"]
+    assert actions.escalate_due_cases(TODAY + dt.timedelta(days=31)) == 0
+
+
+def _levels(case):
+    return [e.details["sla"] for e in CaseEvent.objects.filter(case=case, action="escalate")]
+
+
+def test_a_case_escalated_while_due_soon_is_escalated_again_once_overdue(spread):
+    near = spread["near"]  # due 2026-10-14
+    assert actions.escalate_due_cases(TODAY) == 2
+    first = type(near).objects.get(pk=near.pk).escalated_at
+    overdue_day = dt.date(2026, 10, 15)
+    assert [c.pk for c in escalation.due_for_escalation(overdue_day)] == [near.pk]
+    assert actions.do_escalate_case(near, overdue_day) is True
+    assert actions.do_escalate_case(near, overdue_day) is False  # once per level
+    assert type(near).objects.get(pk=near.pk).escalated_at == first  # the limit's first
+    subjects = list(_approver_notes().filter(subject__contains=near.number)
+                    .order_by("created_at", "pk").values_list("subject", flat=True))
+    assert len(subjects) == 2 and subjects[0] != subjects[1]  # due soon, then overdue
+    assert AuditEvent.objects.filter(action="cases.case.escalate",
+                                     object_id=str(near.uid)).count() == 2
+    assert not escalation.due_for_escalation(overdue_day).exists()
 
 
 def test_the_approvers_of_the_handling_organization_only_are_told(spread):

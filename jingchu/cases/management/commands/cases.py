@@ -16,7 +16,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="verb", required=True)
-        escalate = sub.add_parser("escalate", help="flag near-due and overdue cases once")
+        escalate = sub.add_parser(
+            "escalate", help="flag near-due cases, and overdue ones, once per level")
         escalate.add_argument("--date", help="count as if today were this date (YYYY-MM-DD)")
 
     def handle(self, *args: Any, **options: Any) -> None:
