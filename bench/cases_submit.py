@@ -164,6 +164,14 @@ def listening(server: subprocess.Popen[bytes], name: str, port: int = PORT,
     raise SystemExit(f"{name} did not start")
 
 
+def stop(*servers: subprocess.Popen[bytes] | None) -> None:
+    """Each server that is running, stopped and waited for."""
+    for server in servers:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def workers(server: subprocess.Popen[bytes]) -> list[int]:
     """The server's workers, and its own process (granian's serves nothing but is counted)."""
     out = subprocess.run(["pgrep", "-P", str(server.pid)], text=True, capture_output=True)
@@ -317,10 +325,7 @@ def main() -> None:
                          f"ninja {mini_ninja['rate']:.0f}/s")
             print(line, flush=True)
         bare, api = combined([b for b, _ in rounds]), combined([a for _, a in rounds])
-        for running in (server, minimal):
-            if running is not None:
-                running.terminate()
-                running.wait(timeout=30)
+        stop(server, minimal)
         server = minimal = None
         run([str(BIN / "python"), "bench/setup_pool.py", "profile", str(tmp), "300"], env)
         profile = json.loads((tmp / "profile.json").read_text())
@@ -341,10 +346,7 @@ def main() -> None:
         ratios = [a["rate"] / b["rate"] for b, a in rounds]
         print(f"ratio (median round) {statistics.median(ratios):.2f}; wrote bench/RESULTS.md")
     finally:
-        for running in (server, minimal):
-            if running is not None:
-                running.terminate()
-                running.wait(timeout=30)
+        stop(server, minimal)
         run(["dropdb", *PG, "--if-exists", DB])
         shutil.rmtree(tmp, ignore_errors=True)
 

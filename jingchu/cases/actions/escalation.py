@@ -28,17 +28,14 @@ from jingchu.identity.models import User
 
 SYSTEM_LABEL = "system"
 ESCALATED_STATES = (SlaState.NEAR_DUE, SlaState.OVERDUE)
-
-
 ESCALATE_EVENT = "escalate"
 
 
-def _overdue_escalations(case: Any) -> Any:
-    """The overdue-level escalations of `case` (a case, or OuterRef("pk")) against its current
-    limit: made at or after its first escalation (`escalated_at`)."""
-    at = OuterRef("escalated_at") if isinstance(case, OuterRef) else case.escalated_at
+def _overdue_escalations(case: Any, since: Any) -> Any:
+    """The overdue-level escalations of `case` made at or after `since`, its current limit's
+    first escalation (a case and its `escalated_at`, or their OuterRefs in a subquery)."""
     return CaseEvent.objects.filter(case=case, action=ESCALATE_EVENT,
-                                    details__sla=SlaState.OVERDUE, at__gte=at)
+                                    details__sla=SlaState.OVERDUE, at__gte=since)
 
 
 def due_for_escalation(today: dt.date) -> Any:
@@ -48,7 +45,7 @@ def due_for_escalation(today: dt.date) -> Any:
     near, overdue = clock.sla_q(SlaState.NEAR_DUE, today), clock.sla_q(SlaState.OVERDUE, today)
     first = (near | overdue) & Q(escalated_at__isnull=True)
     again = overdue & Q(escalated_at__isnull=False) & ~Exists(
-        _overdue_escalations(OuterRef("pk")))
+        _overdue_escalations(OuterRef("pk"), OuterRef("escalated_at")))
     return Case.objects.filter(first | again).order_by("deadline", "pk")
 
 
@@ -56,7 +53,7 @@ def _escalated_at_level(case: Case, state: str) -> bool:
     """Whether `case` was already escalated at `state`'s level against its current limit."""
     if case.escalated_at is None:
         return False
-    return state != SlaState.OVERDUE or _overdue_escalations(case).exists()
+    return state != SlaState.OVERDUE or _overdue_escalations(case, case.escalated_at).exists()
 
 
 def _approvers(case: Case) -> list[User]:
